@@ -1,0 +1,41 @@
+// Accent and case folding for Vietnamese matching.
+//
+// FoldVietnamese maps text to lowercase ASCII where it can: every Latin letter
+// with Vietnamese diacritics loses them ("Hòa"/"Hoà"/"HOÀ"/"Hoa" -> "hoa"),
+// "đ"/"Đ" -> "d", ASCII letters are lowercased; every other code point is
+// copied unchanged (so offsets stay mappable). Thread-safe; the table behind it
+// is built once per process.
+#ifndef CHISO_CORE_FOLD_H_
+#define CHISO_CORE_FOLD_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chiso {
+
+// Appends the folded form of `utf8` to `out` (cleared first). If `offsets` is
+// not null it receives, for every byte of `out` plus one final entry, the byte
+// offset in `utf8` where the originating code point starts (so a match
+// [b, e) in `out` maps back to [(*offsets)[b], (*offsets)[e]) in `utf8`).
+void FoldVietnamese(std::string_view utf8, std::string* out,
+                    std::vector<uint32_t>* offsets = nullptr);
+
+inline std::string FoldVietnamese(std::string_view utf8) {
+  std::string out;
+  FoldVietnamese(utf8, &out);
+  return out;
+}
+
+// True if `utf8` contains a letter carrying a Vietnamese diacritic (or đ/Đ).
+bool HasVietnameseDiacritics(std::string_view utf8);
+
+// Decodes one UTF-8 code point at `*pos` and advances `*pos`. Invalid bytes
+// decode as U+FFFD and advance by one.
+char32_t DecodeUtf8(std::string_view s, size_t* pos);
+void AppendUtf8(char32_t cp, std::string* out);
+
+}  // namespace chiso
+
+#endif  // CHISO_CORE_FOLD_H_

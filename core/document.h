@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/offset_map.h"
+
 namespace chiso {
 
 // [begin, end) byte range into Document::text.
@@ -105,6 +107,7 @@ struct Document {
   // --- normalize ---
   std::string encoding;         // what was decoded: "UTF-8", "UTF-16LE", ...
   std::string text;             // normalized NFC UTF-8; all Spans point here
+  OffsetMap source_map;         // text bytes -> bytes of `bytes` (the input file)
   std::vector<Span> paragraphs; // in order, non-overlapping
   std::vector<Span> sentences;  // in order, each inside one paragraph
   std::optional<int> pages;     // PDFs only

@@ -1,0 +1,75 @@
+// Pipeline: the stages composed for one document, and the batch runner that
+// drives them over many files.
+//
+//   std::unique_ptr<Pipeline> p;
+//   Status s = Pipeline::Create(data_dir, &p);        // loads and compiles all data
+//   Document doc; LoadDocument(path, id, {}, &doc);
+//   p->Process(doc);                                  // decode .. validate
+//
+// Thread-safety: Process is const and may run on many threads; each thread
+// keeps its own sentence splitter and scratch buffers.
+#ifndef CHISO_CORPUS_PIPELINE_H_
+#define CHISO_CORPUS_PIPELINE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/document.h"
+#include "core/status.h"
+#include "ingest/ingest.h"
+
+namespace chiso {
+
+class Extractor;
+class Validator;
+
+class Pipeline {
+ public:
+  // `data_dir` holds extract/ and schema/ data files.
+  static Status Create(const std::string& data_dir, std::unique_ptr<Pipeline>* out);
+  ~Pipeline();
+
+  // Decode, normalize, split, extract, validate. Every failure ends up in
+  // doc.error; the document still yields a record.
+  void Process(Document& doc) const;
+
+  const Extractor& extractor() const { return *extractor_; }
+
+ private:
+  Pipeline();
+  std::unique_ptr<Extractor> extractor_;
+  std::unique_ptr<Validator> validator_;
+};
+
+// One input file: its path on disk and its id (path relative to the root
+// given on the command line; for a single file argument, its file name).
+struct InputFile {
+  std::string path;
+  std::string id;
+};
+
+// Expands command-line paths into files, sorted by id: directories are walked
+// recursively (hidden entries skipped, symlinked directories not followed).
+// Fails on a path that does not exist.
+Status CollectInputs(const std::vector<std::string>& paths, std::vector<InputFile>* out);
+
+struct BatchOptions {
+  int jobs = 1;
+  IngestOptions ingest;
+};
+
+struct BatchStats {
+  size_t documents = 0, failed = 0, figures = 0, bytes = 0;
+};
+
+// Processes `inputs` on `jobs` threads and hands each record to `emit` in
+// input order (deterministic whatever the job count). At most a few records
+// per thread are held in memory at once.
+BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inputs,
+                    const BatchOptions& options, const std::function<void(const Document&)>& emit);
+
+}  // namespace chiso
+
+#endif  // CHISO_CORPUS_PIPELINE_H_

@@ -1,0 +1,583 @@
+#include "extract/extractor.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "core/fold.h"
+#include "extract/gazetteer.h"
+#include "extract/lexicon.h"
+#include "extract/rules.h"
+#include "extract/scan_text.h"
+
+namespace chiso {
+namespace {
+
+// Per-thread scratch, reused across documents so the hot path does not
+// allocate per figure.
+struct Scratch {
+  ScanText scan;
+  std::vector<Mention> entities;
+  std::vector<LexMention> words;
+  std::vector<YearMention> years;
+  std::vector<Candidate> candidates;
+};
+
+bool IsSubjectEntity(const Mention& m) {
+  return m.entity->kind == EntityKind::kProvince || m.entity->kind == EntityKind::kMinistry ||
+         m.entity->kind == EntityKind::kRegion;
+}
+
+// Lines that end an article's body on news sites: what follows is other
+// articles, comments and menus.
+constexpr const char* kTailMarkers[] = {
+    "tin mới", "tin liên quan", "bài liên quan", "cùng chuyên mục", "tin cùng chuyên mục",
+    "tin khác", "các tin khác", "tin đã đưa", "xem thêm", "đọc thêm", "bình luận",
+    "(0) bình luận", "ý kiến bạn đọc", "gửi bình luận", "tin bài liên quan", "tin nổi bật",
+    "có thể bạn quan tâm", "tin đọc nhiều", "đọc nhiều nhất"};
+
+// The byte offset where the article body ends: the first paragraph, past the
+// first third of the text, that is a tail marker.
+size_t ContentEnd(const Document& doc) {
+  for (const Span& p : doc.paragraphs) {
+    if (p.begin * 3 < doc.text.size()) continue;
+    std::string_view line = doc.Slice(p);
+    if (line.size() > 40) continue;
+    std::string folded = FoldVietnamese(line);
+    while (!folded.empty() && (folded.back() == ':' || folded.back() == ' ')) folded.pop_back();
+    for (const char* m : kTailMarkers) {
+      if (folded == FoldVietnamese(m)) return p.begin;
+    }
+  }
+  return doc.text.size();
+}
+
+size_t IndexOf(const std::vector<Span>& spans, size_t pos) {
+  auto it = std::upper_bound(spans.begin(), spans.end(), pos,
+                             [](size_t p, const Span& s) { return p < s.begin; });
+  if (it == spans.begin()) return spans.size();
+  size_t i = static_cast<size_t>(it - spans.begin()) - 1;
+  return pos < spans[i].end ? i : spans.size();
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A clause: the part of a sentence between ';', ':', parentheses and
+// commas that are not decimal separators.
+bool IsClauseBreak(std::string_view t, size_t i) {
+  char c = t[i];
+  if (c == ';' || c == ':' || c == '(' || c == ')') return true;
+  if (c == ',') return !(i > 0 && i + 1 < t.size() && IsDigit(t[i - 1]) && IsDigit(t[i + 1]));
+  return false;
+}
+
+struct Site {
+  size_t pos = 0, end = 0;
+  Span sentence, paragraph, clause;
+  bool in_paren = false;
+  size_t paren_open = 0;
+};
+
+Site Locate(const Document& doc, const Candidate& c) {
+  Site s;
+  s.pos = c.numeral.begin;
+  s.end = c.figure.span.end;
+  size_t si = IndexOf(doc.sentences, s.pos);
+  s.sentence = si < doc.sentences.size() ? doc.sentences[si] : Span{s.pos, s.end};
+  size_t pi = IndexOf(doc.paragraphs, s.pos);
+  s.paragraph = pi < doc.paragraphs.size() ? doc.paragraphs[pi] : s.sentence;
+  std::string_view t = doc.text;
+  size_t b = s.pos;
+  while (b > s.sentence.begin && !IsClauseBreak(t, b - 1)) --b;
+  if (b > s.sentence.begin && t[b - 1] == '(') { s.in_paren = true; s.paren_open = b - 1; }
+  // Parenthesised signs like "(+5.40%)" start the clause at the parenthesis.
+  size_t e = std::max(s.end, s.pos);
+  while (e < s.sentence.end && !IsClauseBreak(t, e)) ++e;
+  s.clause = {b, e};
+  return s;
+}
+
+template <typename T, typename Pred>
+const T* LastBefore(const std::vector<T>& v, size_t lo, size_t hi, Pred pred) {
+  const T* best = nullptr;
+  for (const T& m : v) {
+    size_t b = m.span.begin;
+    if (b >= hi) break;
+    if (b >= lo && m.span.end <= hi && pred(m)) best = &m;
+  }
+  return best;
+}
+
+template <typename T, typename Pred>
+const T* FirstAfter(const std::vector<T>& v, size_t lo, size_t hi, Pred pred) {
+  for (const T& m : v) {
+    if (m.span.begin >= hi) break;
+    if (m.span.begin >= lo && pred(m)) return &m;
+  }
+  return nullptr;
+}
+
+// Gazetteer mentions carry begin/end, not a Span: adapt for the helpers.
+struct EntityRef {
+  Span span;
+  const Mention* m;
+};
+
+Subject SubjectOf(const Entity& e) {
+  Subject s;
+  switch (e.kind) {
+    case EntityKind::kProvince: s.kind = SubjectKind::kProvince; break;
+    case EntityKind::kMinistry: s.kind = SubjectKind::kMinistry; break;
+    case EntityKind::kRegion: s.kind = SubjectKind::kRegion; break;
+    default: s.kind = SubjectKind::kUnknown; break;
+  }
+  s.name = e.name;
+  s.id = e.id;
+  return s;
+}
+
+Subject Collective(SubjectKind kind) {
+  Subject s;
+  s.kind = kind;
+  if (kind == SubjectKind::kNation) { s.name = "Việt Nam"; s.id = "viet-nam"; }
+  return s;
+}
+
+const re2::RE2& DateSlashRe() {
+  static const re2::RE2 re(R"((?:^|[^\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})(?:[^\d/]|$))");
+  return re;
+}
+const re2::RE2& DateWordsRe() {
+  static const re2::RE2 re(R"((?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))");
+  return re;
+}
+
+std::string FindDate(std::string_view head) {
+  int d = 0, m = 0, y = 0;
+  re2::StringPiece in(head.data(), head.size());
+  re2::StringPiece a(in), b(in);
+  bool slash = re2::RE2::FindAndConsume(&a, DateSlashRe(), &d, &m, &y);
+  size_t slash_at = slash ? head.size() - a.size() : head.size();
+  int d2 = 0, m2 = 0, y2 = 0;
+  bool words = re2::RE2::FindAndConsume(&b, DateWordsRe(), &d2, &m2, &y2);
+  size_t words_at = words ? head.size() - b.size() : head.size();
+  if (words && words_at < slash_at) { d = d2; m = m2; y = y2; slash = true; }
+  if (!slash || m < 1 || m > 12 || d < 1 || d > 31 || y < 1990 || y > 2100) return "";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+size_t CountWords(std::string_view s) {
+  size_t n = 0;
+  bool in = false;
+  for (char c : s) {
+    bool sp = c == ' ';
+    if (!sp && !in) ++n;
+    in = !sp;
+  }
+  return n;
+}
+
+bool HasDigitSlash(std::string_view s) {
+  for (size_t i = 1; i + 1 < s.size(); ++i) {
+    if ((s[i] == '/' || s[i] == ':') && IsDigit(s[i - 1]) && IsDigit(s[i + 1])) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Extractor::Extractor() = default;
+Extractor::~Extractor() = default;
+
+Status Extractor::Create(const std::string& data_dir, std::unique_ptr<Extractor>* out) {
+  std::unique_ptr<Extractor> ex(new Extractor());
+  namespace fs = std::filesystem;
+  fs::path root(data_dir);
+  if (Status s = RuleSet::Load((root / "extract" / "rules").string(), &ex->rules_); !s.ok()) return s;
+  if (Status s = Gazetteer::Load((root / "extract" / "gazetteers").string(), &ex->gazetteer_);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = Lexicon::Load((root / "extract" / "lexicon.json").string(), &ex->lexicon_);
+      !s.ok()) {
+    return s;
+  }
+  *out = std::move(ex);
+  return Status::OK();
+}
+
+void Extractor::Extract(Document& doc) const {
+  if (doc.failed()) return;
+  thread_local Scratch scratch;
+  Scratch& x = scratch;
+  doc.figures.clear();
+  x.scan.Reset(doc.text);
+  gazetteer_->FindAll(doc.text, &x.entities);
+  lexicon_->FindWords(x.scan, &x.words);
+  lexicon_->FindYears(x.scan, &x.years);
+  x.candidates.clear();
+  rules_->Match(x.scan, &x.candidates);
+
+  const std::string_view text = doc.text;
+  const size_t content_end = ContentEnd(doc);
+
+  // Entity mentions as Span-carrying refs for the search helpers.
+  std::vector<EntityRef> ents;
+  ents.reserve(x.entities.size());
+  for (const Mention& m : x.entities) ents.push_back({{m.begin, m.end}, &m});
+
+  // --- title and date from the head of the document ---
+  size_t title_para = doc.paragraphs.size();
+  {
+    size_t best_words = 0;
+    size_t lines_seen = 0;
+    for (size_t i = 0; i < doc.paragraphs.size() && lines_seen < 15; ++i, ++lines_seen) {
+      std::string_view line = doc.Slice(doc.paragraphs[i]);
+      if (line.find('\n') != std::string_view::npos) line = line.substr(0, line.find('\n'));
+      size_t words = CountWords(line);
+      if (words < 6 || words > 45 || HasDigitSlash(line)) continue;
+      char last = line.back();
+      if (last == '.' || last == '!' || last == ':') continue;
+      if (words > best_words) { best_words = words; title_para = i; }
+    }
+    if (title_para < doc.paragraphs.size()) {
+      std::string_view line = doc.Slice(doc.paragraphs[title_para]);
+      doc.title = std::string(line.substr(0, line.find('\n')));
+    }
+    size_t head_end = doc.paragraphs.size() > 12 ? doc.paragraphs[12].end : text.size();
+    doc.date = FindDate(text.substr(0, std::min(head_end, content_end)));
+  }
+
+  // --- document year: the most frequent explicit year of the body ---
+  int doc_year = 0;
+  {
+    std::map<int, std::pair<int, size_t>> freq;  // year -> (count, first position)
+    for (const YearMention& y : x.years) {
+      if (y.kind != YearKind::kExplicit || y.span.begin >= content_end) continue;
+      auto [it, fresh] = freq.try_emplace(y.year, 0, y.span.begin);
+      ++it->second.first;
+    }
+    int best = 0;
+    size_t best_pos = 0;
+    for (const auto& [year, cp] : freq) {
+      if (cp.first > best || (cp.first == best && cp.second < best_pos)) {
+        best = cp.first;
+        best_pos = cp.second;
+        doc_year = year;
+      }
+    }
+    if (!doc_year && doc.date.size() >= 4) doc_year = std::stoi(doc.date.substr(0, 4));
+  }
+
+  // --- the document's default subject ---
+  {
+    std::map<const Entity*, double> score;
+    Span title = title_para < doc.paragraphs.size() ? doc.paragraphs[title_para] : Span{};
+    size_t head_end = doc.paragraphs.size() > 6 ? doc.paragraphs[6].end : text.size();
+    for (const EntityRef& r : ents) {
+      const Mention& m = *r.m;
+      if (m.entity->kind != EntityKind::kProvince && m.entity->kind != EntityKind::kMinistry) continue;
+      if (m.begin >= content_end) continue;
+      double w = 1;
+      if (title.Contains(m.begin)) w += 3;
+      if (m.begin < head_end) w += 1;
+      // Portal and publisher lines name the site's province.
+      size_t ls = text.rfind('\n', m.begin);
+      ls = ls == std::string_view::npos ? 0 : ls + 1;
+      std::string line_head = FoldVietnamese(text.substr(ls, m.begin - ls));
+      if (line_head.find("cong thong tin") != std::string::npos ||
+          line_head.find("trang thong tin") != std::string::npos ||
+          line_head.find("bao ") == 0) {
+        w += 3;
+      }
+      if (m.city_of) w *= 0.5;
+      score[m.entity] += w;
+    }
+    const Entity* best = nullptr;
+    double best_w = 0, second_w = 0;
+    for (const auto& [e, w] : score) {
+      if (w > best_w) { second_w = best_w; best_w = w; best = e; }
+      else if (w > second_w) second_w = w;
+    }
+    if (best && best_w >= 0.5 && best_w >= 1.5 * second_w) doc.subject = SubjectOf(*best);
+  }
+
+  // --- resolve candidates claiming the same numeral: highest priority wins ---
+  std::vector<const Candidate*> kept;
+  for (size_t i = 0; i < x.candidates.size();) {
+    size_t j = i + 1;
+    size_t end = x.candidates[i].numeral.end;
+    while (j < x.candidates.size() && x.candidates[j].numeral.begin < end) {
+      end = std::max(end, x.candidates[j].numeral.end);
+      ++j;
+    }
+    const Candidate* best = &x.candidates[i];
+    for (size_t k = i + 1; k < j; ++k) {
+      const Candidate& c = x.candidates[k];
+      if (c.rule->priority > best->rule->priority ||
+          (c.rule->priority == best->rule->priority && c.match.size() > best->match.size())) {
+        best = &c;
+      }
+    }
+    kept.push_back(best);
+    i = j;
+  }
+
+  // Counts kept so far, for rates that refer back ("(đạt tỷ lệ 91%)"). The
+  // reserve keeps the pointers valid.
+  doc.figures.reserve(kept.size());
+  std::vector<const Figure*> counts;
+  for (const Candidate* cp : kept) {
+    const Candidate& c = *cp;
+    if (c.numeral.begin >= content_end) break;
+    Figure f = c.figure;
+    Site s = Locate(doc, c);
+    f.sentence = s.sentence;
+    const Rule& rule = *c.rule;
+    double confidence = rule.confidence;
+
+    // A goal ("mục tiêu", "phấn đấu đạt") in the clause: not a result.
+    if (LastBefore(x.words, s.clause.begin, s.pos, [](const LexMention& w) {
+          return w.category == LexCategory::kTarget;
+        })) {
+      continue;
+    }
+
+    auto is_indicator = [](const EntityRef& r) { return r.m->entity->kind == EntityKind::kIndicator; };
+    auto is_object = [](const LexMention& w) { return w.category == LexCategory::kObject; };
+    const EntityRef* ind_before = LastBefore(ents, s.sentence.begin, s.pos, is_indicator);
+
+    // Rate or score, when the rule leaves it to context.
+    const LexMention* object_word = nullptr;
+    const Figure* refers_to = nullptr;  // the count a rate refers back to
+    if (f.type.find('|') != std::string::npos || f.type == "rate") {
+      const LexMention* head = LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
+        return w.category == LexCategory::kRateHead;
+      });
+      for (auto it = counts.rbegin(); it != counts.rend(); ++it) {
+        if ((*it)->sentence.begin == s.sentence.begin) { refers_to = *it; break; }
+      }
+      // "tỷ lệ hồ sơ ... đạt 21%": the object follows "tỷ lệ". A bare "(đạt
+      // tỷ lệ 91%)" refers back to the count before it, else to the nearest
+      // object word of the sentence.
+      if (head) object_word = FirstAfter(x.words, head->span.end, s.pos, is_object);
+      bool bare_head = head && !object_word && head->span.end + 16 >= s.pos;
+      if (bare_head && !refers_to) {
+        // "tỷ lệ TTHC có ... đạt tỷ lệ 34,2%": an earlier "tỷ lệ" names it.
+        const LexMention* first = LastBefore(x.words, s.sentence.begin, head->span.begin, [](const LexMention& w) {
+          return w.category == LexCategory::kRateHead;
+        });
+        if (first) object_word = FirstAfter(x.words, first->span.end, head->span.begin, is_object);
+      }
+      if (!object_word && !(bare_head && refers_to)) {
+        object_word = LastBefore(x.words, s.sentence.begin, s.pos, is_object);
+      }
+      if (!object_word) object_word = FirstAfter(x.words, s.end, s.clause.end, is_object);
+      bool rate = false;
+      if (f.type == "rate") {
+        rate = object_word || refers_to;
+      } else if (object_word && (!ind_before || object_word->span.begin > ind_before->span.begin)) {
+        rate = true;
+      } else if (!ind_before && refers_to) {
+        rate = true;
+      } else if (!ind_before) {
+        continue;  // neither a rate of something nor an index score
+      }
+      f.type = rate ? "rate" : "score";
+      if (rate) {
+        f.unit.clear();
+        if (refers_to && (!object_word || object_word->span.begin < refers_to->span.begin)) {
+          f.object = refers_to->object;
+          f.status = refers_to->status;
+          f.level = refers_to->level;
+        } else if (object_word) {
+          f.object = object_word->value;
+        } else {
+          continue;
+        }
+      } else {
+        f.unit = "percent";
+      }
+    }
+
+    const bool needs_indicator =
+        f.type == "score" || f.type == "rank" || (f.type == "change" && f.measure != "count");
+    if (needs_indicator) {
+      f.object.clear();
+      if (f.indicator.empty()) {
+        const EntityRef* ind = ind_before;
+        if (!ind) ind = FirstAfter(ents, s.end, s.clause.end, is_indicator);
+        if (!ind && rule.type != "score|rate") {
+          ind = LastBefore(ents, s.paragraph.begin, s.pos, is_indicator);
+          if (ind) confidence *= 0.9;
+        }
+        if (!ind) continue;  // a score of what? precision first
+        f.indicator = ind->m->entity->id;
+        // A component named between the indicator and the figure.
+        auto is_component = [&](const EntityRef& r) {
+          return r.m->entity->kind == EntityKind::kComponent &&
+                 (r.m->entity->indicator.empty() || r.m->entity->indicator == f.indicator);
+        };
+        const EntityRef* comp = LastBefore(ents, std::max(ind->span.end, s.sentence.begin), s.pos, is_component);
+        if (comp) {
+          bool marked = LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
+                          return w.category == LexCategory::kComponentMarker;
+                        }) != nullptr;
+          if (marked || comp->span.begin >= s.clause.begin) f.component = comp->m->entity->name;
+        }
+      }
+    }
+    if (f.type == "count" || f.type == "rate" || (f.type == "change" && f.measure == "count")) {
+      // The rule's own noun may be part of a longer phrase naming something
+      // else ("hồ sơ cán bộ", "hồ sơ sức khỏe"): not a dossier of a procedure.
+      const LexMention* noun = FirstAfter(x.words, c.numeral.end, c.match.end + 1, is_object);
+      if (noun && noun->value == "other") continue;
+      if (object_word && object_word->value == "other") continue;
+      if (f.object.empty()) {
+        const LexMention* o = object_word ? object_word : LastBefore(x.words, s.clause.begin, s.pos, is_object);
+        if (!o) continue;
+        f.object = o->value;
+      }
+      auto status_fits = [&](const LexMention& w) {
+        return w.category == LexCategory::kStatus && (w.object.empty() || w.object == f.object);
+      };
+      if (f.status.empty()) {
+        const LexMention* st = FirstAfter(x.words, s.end, std::min(s.clause.end, s.end + 80), status_fits);
+        if (!st) st = LastBefore(x.words, s.clause.begin, s.pos, status_fits);
+        if (!st) st = LastBefore(x.words, s.sentence.begin, s.pos, status_fits);
+        if (st) f.status = st->value;
+      }
+      if (f.level.empty()) {
+        const LexMention* lv = LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
+          return w.category == LexCategory::kLevel;
+        });
+        if (lv) f.level = lv->value;
+      }
+    }
+
+    // --- subject ---
+    auto subject_ok = [&](const EntityRef& r) {
+      if (!IsSubjectEntity(*r.m) || r.m->city_of) return false;
+      // "khu vực ĐBSCL" after a rank is its scope, not its subject.
+      const LexMention* sc = LastBefore(x.words, r.span.begin >= 24 ? r.span.begin - 24 : 0, r.span.begin,
+                                        [](const LexMention& w) { return w.category == LexCategory::kScope; });
+      return !(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion);
+    };
+    auto collective = [](const LexMention& w) {
+      return w.category == LexCategory::kNation || w.category == LexCategory::kAggregate ||
+             w.category == LexCategory::kSelf;
+    };
+    auto from_word = [&](const LexMention& w) -> Subject {
+      if (w.category == LexCategory::kSelf) {
+        return doc.subject.has_value() ? doc.subject : Collective(SubjectKind::kUnknown);
+      }
+      return Collective(w.category == LexCategory::kNation ? SubjectKind::kNation : SubjectKind::kAggregate);
+    };
+    Subject subject;
+    size_t subject_at = 0;
+    auto consider_range = [&](size_t lo, size_t hi, bool following) {
+      if (following) {
+        const EntityRef* e = FirstAfter(ents, lo, hi, subject_ok);
+        if (e) { subject = SubjectOf(*e->m->entity); subject_at = e->span.begin; }
+        return;
+      }
+      const EntityRef* e = LastBefore(ents, lo, hi, subject_ok);
+      const LexMention* w = LastBefore(x.words, lo, hi, collective);
+      if (e && (!w || e->span.begin >= w->span.begin)) {
+        subject = SubjectOf(*e->m->entity);
+        subject_at = e->span.begin;
+      } else if (w) {
+        subject = from_word(*w);
+        subject_at = w->span.begin;
+      }
+    };
+    if (rule.subject == SubjectPosition::kFollowing) {
+      consider_range(c.match.end, std::min(s.sentence.end, c.match.end + 40), true);
+      if (!subject.has_value()) continue;  // "vị trí thứ 2 là ..." names no unit
+    }
+    if (!subject.has_value()) consider_range(s.sentence.begin, s.pos, false);
+    if (!subject.has_value()) {
+      consider_range(s.paragraph.begin, s.sentence.begin, false);
+      if (subject.has_value()) confidence *= 0.95;
+    }
+    if (!subject.has_value()) {
+      if (doc.subject.has_value()) {
+        subject = doc.subject;
+        confidence *= 0.9;
+      } else {
+        subject = Collective(SubjectKind::kUnknown);
+      }
+    }
+    (void)subject_at;
+
+    // --- year ---
+    auto explicit_year = [](const YearMention& y) { return y.kind == YearKind::kExplicit; };
+    const YearMention* year = nullptr;
+    if (s.in_paren) {
+      // "so với năm 2019 (đạt 81,15%)": the parenthesis speaks of that year.
+      year = LastBefore(x.years, s.paren_open >= 40 ? s.paren_open - 40 : 0, s.paren_open,
+                        [](const YearMention& y) {
+                          return y.kind == YearKind::kExplicit || y.kind == YearKind::kComparison;
+                        });
+      if (year && year->span.end + 2 < s.paren_open) year = nullptr;
+    }
+    if (!year) year = LastBefore(x.years, s.sentence.begin, s.pos, explicit_year);
+    if (!year) year = FirstAfter(x.years, s.end, s.clause.end, explicit_year);
+    if (!year) year = FirstAfter(x.years, s.end, s.sentence.end, explicit_year);
+    if (!year) year = LastBefore(x.years, s.paragraph.begin, s.sentence.begin, explicit_year);
+    if (!year) year = FirstAfter(x.years, s.sentence.end, s.paragraph.end, explicit_year);
+    if (year) {
+      f.year = year->year;
+    } else if (doc_year) {
+      f.year = doc_year;
+      confidence *= 0.9;
+    }
+    if (f.type == "change" && !f.from_year) {
+      const YearMention* cmp = FirstAfter(x.years, s.end, s.clause.end, [](const YearMention& y) {
+        return y.kind == YearKind::kComparison;
+      });
+      if (cmp) f.from_year = cmp->year;
+    }
+
+    // Time-aware subject: a province name that a merged unit took over
+    // means the unit valid in the figure's year.
+    // Only a unit of the same name is taken: a fact never silently moves to
+    // the merged province that absorbed it.
+    if (subject.kind == SubjectKind::kProvince && f.year) {
+      const Entity* e = gazetteer_->ValidOn(subject.id, *f.year);
+      if (e && e->id != subject.id && e->name == subject.name) subject = SubjectOf(*e);
+    }
+    f.subject = subject;
+
+    // --- scope of ranks: "4/13 tỉnh, thành phố khu vực ĐBSCL" ---
+    if (f.type == "rank" || f.type == "change") {
+      const LexMention* sc = FirstAfter(x.words, s.end, std::min(s.clause.end, s.end + 60),
+                                        [](const LexMention& w) { return w.category == LexCategory::kScope; });
+      if (sc) {
+        const EntityRef* region = FirstAfter(ents, sc->span.end, std::min(s.clause.end, sc->span.end + 4),
+                                             [](const EntityRef& r) {
+                                               return r.m->entity->kind == EntityKind::kRegion;
+                                             });
+        if (region) f.scope = std::string(text.substr(region->span.begin, region->span.size()));
+      }
+    }
+    if (f.type == "score" && f.unit == "points" && !f.scale && f.value <= 1 &&
+        (f.indicator == "DTI" || f.indicator == "ICT_INDEX")) {
+      f.scale = 1;
+    }
+    if (f.type == "score" && !f.scale) f.scale = f.indicator == "PAPI" && f.unit == "points" ? 80 : 100;
+    if (f.type == "change" && f.direction.empty()) continue;
+    f.confidence = std::round(confidence * 100) / 100;
+    doc.figures.push_back(std::move(f));
+    if (doc.figures.back().type == "count") counts.push_back(&doc.figures.back());
+  }
+  for (size_t i = 0; i < doc.figures.size(); ++i) doc.figures[i].id = "f" + std::to_string(i + 1);
+}
+
+}  // namespace chiso

@@ -1,0 +1,184 @@
+#include "extract/lexicon.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/fold.h"
+
+namespace chiso {
+namespace {
+
+using nlohmann::json;
+
+bool IsWordByte(std::string_view t, size_t pos, bool before) {
+  // Looks at the code point just before/after `pos`.
+  if (before) {
+    if (pos == 0) return false;
+    size_t k = pos - 1;
+    while (k > 0 && (static_cast<unsigned char>(t[k]) & 0xC0) == 0x80) --k;
+    size_t p = k;
+    char32_t cp = DecodeUtf8(t, &p);
+    return (cp < 0x80 && std::isalnum(static_cast<int>(cp))) || (cp >= 0xC0 && cp < 0x2000);
+  }
+  if (pos >= t.size()) return false;
+  size_t p = pos;
+  char32_t cp = DecodeUtf8(t, &p);
+  return (cp < 0x80 && std::isalnum(static_cast<int>(cp))) || (cp >= 0xC0 && cp < 0x2000);
+}
+
+std::optional<LexCategory> CategoryFromName(const std::string& s) {
+  if (s == "object") return LexCategory::kObject;
+  if (s == "status") return LexCategory::kStatus;
+  if (s == "level") return LexCategory::kLevel;
+  if (s == "nation") return LexCategory::kNation;
+  if (s == "aggregate") return LexCategory::kAggregate;
+  if (s == "self") return LexCategory::kSelf;
+  if (s == "scope") return LexCategory::kScope;
+  if (s == "rate_head") return LexCategory::kRateHead;
+  if (s == "target") return LexCategory::kTarget;
+  if (s == "component_marker") return LexCategory::kComponentMarker;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Lexicon::Lexicon() = default;
+Lexicon::~Lexicon() = default;
+
+Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
+  std::ifstream in(path);
+  if (!in) return Status::Error(path + ": cannot open");
+  json j;
+  try {
+    j = json::parse(in, nullptr, true, true);
+  } catch (const json::exception& e) {
+    return Status::Error(path + ": " + e.what());
+  }
+  std::unique_ptr<Lexicon> lex(new Lexicon());
+  std::string alternation;
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_longest_match(true);
+  opts.set_case_sensitive(false);
+  try {
+    int n = 0;
+    for (const json& e : j.at("words")) {
+      ++n;
+      auto cat = CategoryFromName(e.at("category").get<std::string>());
+      if (!cat) return Status::Error(path + ": entry " + std::to_string(n) + ": unknown category");
+      std::string alt;
+      for (const json& p : e.at("patterns")) {
+        std::string pat = p.get<std::string>();
+        RE2 check(pat, opts);
+        if (!check.ok()) {
+          return Status::Error(path + ": entry " + std::to_string(n) + ": " + check.error());
+        }
+        if (check.NumberOfCapturingGroups() != 0) {
+          return Status::Error(path + ": entry " + std::to_string(n) + ": use (?:...) groups only");
+        }
+        if (!alt.empty()) alt += "|";
+        alt += pat;
+      }
+      if (!alternation.empty()) alternation += "|";
+      alternation += "(" + alt + ")";
+      lex->entries_.push_back({*cat, e.value("value", ""), e.value("object", "")});
+    }
+    for (const json& y : j.at("years")) {
+      std::string kind = y.at("kind").get<std::string>();
+      YearPattern yp;
+      if (kind == "explicit") yp.kind = YearKind::kExplicit;
+      else if (kind == "comparison") yp.kind = YearKind::kComparison;
+      else if (kind == "period") yp.kind = YearKind::kPeriod;
+      else if (kind == "date") yp.kind = YearKind::kDate;
+      else return Status::Error(path + ": years: unknown kind " + kind);
+      std::string pat = y.at("pattern").get<std::string>();
+      RE2::Options yo;
+      yo.set_log_errors(false);
+      yo.set_case_sensitive(false);
+      yp.re = std::make_unique<RE2>(pat, yo);
+      yp.re_folded = std::make_unique<RE2>(FoldPattern(pat), yo);
+      if (!yp.re->ok() || !yp.re_folded->ok() || yp.re->NumberOfCapturingGroups() < 1) {
+        return Status::Error(path + ": years: bad pattern " + pat + ": " + yp.re->error());
+      }
+      lex->years_.push_back(std::move(yp));
+    }
+  } catch (const json::exception& e) {
+    return Status::Error(path + ": " + e.what());
+  }
+  lex->words_ = std::make_unique<RE2>(alternation, opts);
+  lex->words_folded_ = std::make_unique<RE2>(FoldPattern(alternation), opts);
+  if (!lex->words_->ok() || !lex->words_folded_->ok()) {
+    return Status::Error(path + ": " + lex->words_->error() + lex->words_folded_->error());
+  }
+  *out = std::move(lex);
+  return Status::OK();
+}
+
+void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) const {
+  out->clear();
+  const RE2& re = scan.folded ? *words_folded_ : *words_;
+  std::string_view t = scan.text;
+  int n = static_cast<int>(entries_.size()) + 1;
+  std::vector<re2::StringPiece> groups(n);
+  size_t pos = 0;
+  while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, groups.data(), n)) {
+    size_t b = groups[0].data() - t.data(), e = b + groups[0].size();
+    if (e == b) { pos = b + 1; continue; }
+    // A count of units right after a slash is a total ("26/63 tỉnh"), not
+    // a collective subject.
+    bool after_slash = b > 0 && std::isdigit(static_cast<unsigned char>(t[b])) &&
+                       (t[b - 1] == '/' || t[b - 1] == '.' || t[b - 1] == ',');
+    if (after_slash || IsWordByte(t, b, true) || IsWordByte(t, e, false)) {
+      // Not on a word boundary: retry one code point later.
+      size_t p = b;
+      DecodeUtf8(t, &p);
+      pos = p;
+      continue;
+    }
+    for (int i = 1; i < n; ++i) {
+      if (groups[i].data() == nullptr) continue;
+      const Entry& en = entries_[i - 1];
+      out->push_back({{scan.ToText(b), scan.ToText(e)}, en.category, en.value, en.object});
+      break;
+    }
+    pos = e;
+  }
+}
+
+void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out) const {
+  out->clear();
+  std::string_view t = scan.text;
+  for (const YearPattern& yp : years_) {
+    const RE2& re = scan.folded ? *yp.re_folded : *yp.re;
+    int n = re.NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> g(n);
+    size_t pos = 0;
+    while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, g.data(), n)) {
+      size_t mb = g[0].data() - t.data();
+      pos = mb + std::max<size_t>(1, g[0].size());
+      for (int i = 1; i < n; ++i) {
+        if (!g[i].data() || g[i].size() != 4) continue;
+        int year = std::stoi(std::string(g[i].data(), 4));
+        if (year < 1990 || year > 2050) continue;
+        size_t b = g[i].data() - t.data();
+        out->push_back({{scan.ToText(b), scan.ToText(b + 4)}, year, yp.kind});
+      }
+    }
+  }
+  // One mention per position: the most specific kind wins (period, date and
+  // comparison over explicit), since patterns overlap.
+  std::sort(out->begin(), out->end(), [](const YearMention& a, const YearMention& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return static_cast<int>(a.kind) > static_cast<int>(b.kind);
+  });
+  out->erase(std::unique(out->begin(), out->end(),
+                         [](const YearMention& a, const YearMention& b) {
+                           return a.span.begin == b.span.begin;
+                         }),
+             out->end());
+}
+
+}  // namespace chiso

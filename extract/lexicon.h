@@ -1,0 +1,84 @@
+// Lexicon: the context words attribution reads around a figure, as data
+// (extract/lexicon.json): objects ("hồ sơ", "thủ tục hành chính"), statuses
+// ("đúng hạn", "toàn trình"), levels ("cấp huyện"), collective subjects ("cả
+// nước", "giá trị trung bình"), references to the document's own province
+// ("tỉnh ta", "toàn tỉnh"), scope phrases, and year expressions (explicit
+// "năm 2020", comparisons "so với năm 2019", periods "giai đoạn 2021-2025").
+//
+// All word entries are compiled into one regex (plus a folded twin for text
+// without diacritics); a document is scanned once. Thread-safe after Load.
+#ifndef CHISO_EXTRACT_LEXICON_H_
+#define CHISO_EXTRACT_LEXICON_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/document.h"
+#include "core/status.h"
+#include "extract/scan_text.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
+
+namespace chiso {
+
+enum class LexCategory {
+  kObject,      // value: procedure | dossier
+  kStatus,      // value: a status; object: which object it belongs to
+  kLevel,       // value: province | district | commune
+  kNation,      // a collective subject: the whole country
+  kAggregate,   // a collective subject: an average over units
+  kSelf,        // the document's own province ("tỉnh ta")
+  kScope,       // "khu vực", "trong cả nước": not a subject
+  kRateHead,    // "tỷ lệ": the object of a rate follows it
+  kTarget,      // "mục tiêu", "phấn đấu": what follows is a goal, not a result
+  kComponentMarker,  // "chỉ số thành phần", "trụ cột"
+};
+
+enum class YearKind { kExplicit, kComparison, kPeriod, kDate };
+
+struct LexMention {
+  Span span;  // into Document::text
+  LexCategory category;
+  std::string value;
+  std::string object;
+};
+
+struct YearMention {
+  Span span;
+  int year = 0;
+  YearKind kind = YearKind::kExplicit;
+};
+
+class Lexicon {
+ public:
+  // Fails with "path: entry N: reason".
+  static Status Load(const std::string& path, std::unique_ptr<Lexicon>* out);
+  ~Lexicon();
+
+  // Word mentions in text order, longest first at a position, with word
+  // boundaries on both sides. `out` is cleared first.
+  void FindWords(const ScanText& scan, std::vector<LexMention>* out) const;
+  // Year mentions in text order; a year inside a period or a date is marked so.
+  void FindYears(const ScanText& scan, std::vector<YearMention>* out) const;
+
+ private:
+  Lexicon();
+  struct Entry {
+    LexCategory category;
+    std::string value, object;
+  };
+  std::vector<Entry> entries_;
+  std::unique_ptr<re2::RE2> words_, words_folded_;
+  struct YearPattern {
+    YearKind kind;
+    std::unique_ptr<re2::RE2> re, re_folded;
+  };
+  std::vector<YearPattern> years_;
+};
+
+}  // namespace chiso
+
+#endif  // CHISO_EXTRACT_LEXICON_H_

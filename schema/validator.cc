@@ -1,0 +1,432 @@
+#include "schema/validator.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// valijson reports a bad schema by throwing only in this mode; otherwise it
+// aborts, which a library must never do. (The valijson CMake target sets it.)
+#ifndef VALIJSON_USE_EXCEPTIONS
+#define VALIJSON_USE_EXCEPTIONS 1
+#endif
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include "schema/emit.h"
+
+namespace chiso {
+
+struct Validator::Impl {
+  valijson::Schema record_schema;
+  valijson::Schema figure_schema;
+};
+
+namespace {
+
+using Json = nlohmann::json;
+
+// A failed check: snake_case code and a sentence naming field and value.
+struct Finding {
+  std::string code;
+  std::string message;
+};
+
+// "26", "83.87", "-0.5": integral values without ".0", others with up to 6
+// decimals and no trailing zeros.
+std::string FormatNumber(double v) {
+  if (!std::isfinite(v))
+    return std::isnan(v) ? "NaN" : (v > 0 ? "inf" : "-inf");
+  char buf[64];
+  if (v == std::trunc(v) && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+// valijson::Validator caches compiled regexes in a mutable member, so it must
+// not be shared across threads; one per thread keeps the cache warm (compiling
+// the schema's patterns per call costs more than validating). The cache is
+// keyed by pattern text, so it is safe to share across Validator instances.
+valijson::Validator& ThreadLocalValidator() {
+  thread_local valijson::Validator validator;
+  return validator;
+}
+
+bool IsIntegral(double v) { return std::isfinite(v) && v == std::trunc(v); }
+
+// valijson context ["<root>", "[figures]", "[0]"] -> JSON pointer "/figures/0".
+std::string ContextToPointer(const std::vector<std::string>& context) {
+  std::string pointer;
+  for (const std::string& part : context) {
+    if (part.size() < 2 || part.front() != '[' || part.back() != ']') continue;
+    pointer.push_back('/');
+    for (char c : std::string_view(part).substr(1, part.size() - 2)) {
+      if (c == '~') {
+        pointer += "~0";
+      } else if (c == '/') {
+        pointer += "~1";
+      } else {
+        pointer.push_back(c);
+      }
+    }
+  }
+  return pointer;
+}
+
+// The instance value at `pointer`, compact and shortened, or "" if absent.
+std::string ValueAt(const Json& instance, const std::string& pointer) {
+  try {
+    const Json& v = instance.at(Json::json_pointer(pointer));
+    std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (s.size() > 80) s = s.substr(0, 77) + "...";
+    return s;
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// Readable summary of valijson errors: the deepest (most specific) errors
+// first, as "pointer: description (got value)", at most `limit` of them.
+std::string Describe(const valijson::ValidationResults& results,
+                     const Json& instance, size_t limit) {
+  struct Item {
+    size_t depth;
+    std::string pointer;
+    std::string description;
+  };
+  std::vector<Item> items;
+  for (const auto& e : results) {
+    items.push_back(
+        {e.context.size(), ContextToPointer(e.context), e.description});
+  }
+  // valijson also reports every enclosing schema ("Failed to validate item #0
+  // in array."); an error is a leaf unless a deeper one lies under it.
+  std::vector<Item> leaves;
+  for (const Item& a : items) {
+    bool has_child = false;
+    for (const Item& b : items) {
+      if (b.depth > a.depth &&
+          b.pointer.compare(0, a.pointer.size(), a.pointer) == 0 &&
+          (b.pointer.size() == a.pointer.size() ||
+           b.pointer[a.pointer.size()] == '/')) {
+        has_child = true;
+        break;
+      }
+    }
+    if (has_child) continue;
+    // Wrappers ("Failed to validate against child schema #2", "... against
+    // schema associated with property name 'x'") add nothing on their own.
+    if (a.description.rfind("Failed to validate against", 0) == 0) continue;
+    bool duplicate = false;
+    for (const Item& l : leaves) {
+      if (l.pointer == a.pointer && l.description == a.description)
+        duplicate = true;
+    }
+    if (!duplicate) leaves.push_back(a);
+  }
+  if (leaves.empty() && !items.empty()) {
+    // Only wrappers: report the deepest one.
+    const Item* deepest = &items.front();
+    for (const Item& i : items) {
+      if (i.depth > deepest->depth) deepest = &i;
+    }
+    leaves.push_back(*deepest);
+  }
+  std::string out;
+  for (size_t i = 0; i < leaves.size() && i < limit; ++i) {
+    const Item& l = leaves[i];
+    if (!out.empty()) out += "; ";
+    out += l.pointer.empty() ? "/" : l.pointer;
+    out += ": ";
+    std::string d = l.description;
+    if (!d.empty() && d.back() == '.') d.pop_back();
+    out += d;
+    std::string got = ValueAt(instance, l.pointer);
+    if (!got.empty() &&
+        l.description.rfind("Missing required property", 0) != 0) {
+      out += " (got " + got + ")";
+    }
+  }
+  if (leaves.size() > limit) {
+    out += "; and " + std::to_string(leaves.size() - limit) + " more";
+  }
+  if (out.empty()) out = "does not match the schema";
+  return out;
+}
+
+// Runs `schema` over `instance`; nullopt if valid, else a readable reason.
+std::optional<std::string> RunSchema(const valijson::Schema& schema,
+                                     const Json& instance,
+                                     valijson::Validator& validator,
+                                     size_t limit) {
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter adapter(instance);
+  try {
+    if (validator.validate(schema, adapter, &results)) return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string("validator failed: ") + e.what();
+  }
+  return Describe(results, instance, limit);
+}
+
+Status ParseSchema(const Json& root, valijson::Schema* schema) {
+  try {
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::adapters::NlohmannJsonAdapter adapter(root);
+    parser.populateSchema(adapter, *schema);
+  } catch (const std::exception& e) {
+    return Status::Error(e.what());
+  }
+  return Status::OK();
+}
+
+std::optional<Finding> HardCheck(const Document& doc, const Figure& f) {
+  const std::string v = FormatNumber(f.value);
+  if (!std::isfinite(f.value)) {
+    return Finding{"non_finite_value",
+                   "value " + v + " is not a finite number"};
+  }
+  if (f.span.begin > f.span.end || f.span.end > doc.text.size()) {
+    return Finding{"span_out_of_range",
+                   "span bytes [" + std::to_string(f.span.begin) + ", " +
+                       std::to_string(f.span.end) +
+                       ") lie outside the text of " +
+                       std::to_string(doc.text.size()) + " bytes"};
+  }
+  if (f.sentence.begin > f.sentence.end || f.sentence.end > doc.text.size()) {
+    return Finding{"sentence_out_of_range",
+                   "sentence bytes [" + std::to_string(f.sentence.begin) +
+                       ", " + std::to_string(f.sentence.end) +
+                       ") lie outside the text of " +
+                       std::to_string(doc.text.size()) + " bytes"};
+  }
+
+  if (f.type == "rank") {
+    if (!IsIntegral(f.value) || f.value < 1) {
+      return Finding{"invalid_rank",
+                     "rank " + v + " is not a position (an integer >= 1)"};
+    }
+    if (f.out_of && *f.out_of >= 1 && f.value > *f.out_of) {
+      return Finding{"rank_exceeds_out_of", "rank " + v + " exceeds out_of " +
+                                                std::to_string(*f.out_of)};
+    }
+  } else if (f.type == "score") {
+    if (f.unit == "percent" && (f.value < 0 || f.value > 100)) {
+      return Finding{"percent_out_of_range",
+                     "score " + v + " percent is outside 0..100"};
+    }
+    if (f.indicator == "PAPI" && f.unit == "points") {
+      const int max = (f.year && *f.year < 2018) ? 60 : 80;
+      if (f.value < 0 || f.value > max) {
+        return Finding{"papi_out_of_range",
+                       "PAPI score " + v + " points is outside 0.." +
+                           std::to_string(max) +
+                           (max == 60 ? " (PAPI before 2018)" : "")};
+      }
+    }
+    if (f.scale && !(*f.scale > 0)) {
+      return Finding{"invalid_scale",
+                     "scale " + FormatNumber(*f.scale) + " is not > 0"};
+    }
+    if ((f.indicator == "DTI" || f.indicator == "ICT_INDEX") && f.scale &&
+        *f.scale == 1 && (f.value < 0 || f.value > 1)) {
+      return Finding{"dti_out_of_range", f.indicator + " score " + v +
+                                             " on scale 1 is outside 0..1"};
+    }
+    if (f.value < 0) {
+      return Finding{"negative_score", "score " + v + " is negative"};
+    }
+    if (f.scale && f.value > *f.scale) {
+      return Finding{"score_exceeds_scale",
+                     "score " + v + " exceeds scale " + FormatNumber(*f.scale)};
+    }
+  } else if (f.type == "rate") {
+    if (f.value < 0 || f.value > 100) {
+      return Finding{"percent_out_of_range",
+                     "rate " + v + " percent is outside 0..100"};
+    }
+  } else if (f.type == "count") {
+    if (f.value < 0)
+      return Finding{"negative_count", "count " + v + " is negative"};
+    if (!IsIntegral(f.value)) {
+      return Finding{"non_integer_count", "count " + v + " is not an integer"};
+    }
+  } else if (f.type == "change") {
+    if (!(f.value > 0)) {
+      return Finding{
+          "non_positive_change",
+          "change " + v + " is not > 0 (the sign belongs in direction)"};
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<Finding> SoftChecks(const Figure& f) {
+  std::vector<Finding> out;
+  if (f.type == "rank" && f.out_of) {
+    const int n = *f.out_of;
+    const std::string got = "rank out_of " + std::to_string(n) + " is unusual ";
+    if (!f.scope.empty()) {
+      if (n < 5 || n > 14) {
+        out.push_back(
+            {"rank_out_of_unusual",
+             got + "for regional scope \"" + f.scope + "\" (expected 5..14)"});
+      }
+    } else if (f.subject.kind == SubjectKind::kMinistry) {
+      if (n < 17 || n > 22) {
+        out.push_back(
+            {"rank_out_of_unusual", got + "for a ministry (expected 17..22)"});
+      }
+    } else if (f.subject.kind == SubjectKind::kProvince) {
+      // 63 provinces until the 2025 merger, 34 after; 2025 reports use both.
+      const bool old_ok = !f.year || *f.year <= 2025;
+      const bool new_ok = !f.year || *f.year >= 2025;
+      if (!((old_ok && n == 63) || (new_ok && n == 34))) {
+        std::string expected = !f.year           ? "63 or 34"
+                               : *f.year <= 2024 ? "63"
+                               : *f.year >= 2026 ? "34"
+                                                 : "63 or 34";
+        out.push_back(
+            {"rank_out_of_unusual",
+             got + "for a province" +
+                 (f.year ? " in " + std::to_string(*f.year) : std::string()) +
+                 " (expected " + expected + ")"});
+      }
+    }
+  }
+  for (const auto& [field, year] :
+       {std::pair{"year", f.year}, std::pair{"from_year", f.from_year}}) {
+    if (year && (*year < 2005 || *year > 2030)) {
+      out.push_back({"year_implausible",
+                     std::string(field) + " " + std::to_string(*year) +
+                         " is implausible (expected 2005..2030)"});
+    }
+  }
+  return out;
+}
+
+std::string FigureLabel(const Figure& f) {
+  return "figure " + (f.id.empty() ? std::string("(no id)") : f.id);
+}
+
+}  // namespace
+
+Validator::Validator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Validator::~Validator() = default;
+
+Status Validator::Load(const std::string& schema_path,
+                       std::unique_ptr<Validator>* out) {
+  std::ifstream in(schema_path, std::ios::binary);
+  if (!in) {
+    return Status::Error(schema_path +
+                         ": cannot open schema file: " + std::strerror(errno));
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::Error(schema_path + ": read error");
+
+  Json root;
+  try {
+    root = Json::parse(buf.str());
+  } catch (const Json::parse_error& e) {
+    return Status::Error(schema_path + ": not valid JSON: " + e.what());
+  }
+  if (!root.is_object()) {
+    return Status::Error(schema_path + ": a JSON Schema must be an object");
+  }
+  auto defs = root.find("definitions");
+  if (defs == root.end() || !defs->is_object() || !defs->contains("figure")) {
+    return Status::Error(schema_path +
+                         ": missing definitions/figure (the Figure schema)");
+  }
+
+  auto impl = std::make_unique<Impl>();
+  if (Status s = ParseSchema(root, &impl->record_schema); !s.ok()) {
+    return Status::Error(schema_path + ": invalid schema: " + s.message());
+  }
+  // The figure schema is the same document entered at #/definitions/figure,
+  // so its internal $refs resolve identically.
+  Json figure_root = {{"definitions", *defs}, {"$ref", "#/definitions/figure"}};
+  if (Status s = ParseSchema(figure_root, &impl->figure_schema); !s.ok()) {
+    return Status::Error(
+        schema_path + ": invalid schema at definitions/figure: " + s.message());
+  }
+  out->reset(new Validator(std::move(impl)));
+  return Status::OK();
+}
+
+Status Validator::ValidateRecord(const nlohmann::json& record) const {
+  if (auto reason =
+          RunSchema(impl_->record_schema, record, ThreadLocalValidator(), 5)) {
+    return Status::Error("record does not match chiso/1: " + *reason);
+  }
+  return Status::OK();
+}
+
+Status Validator::ValidateFigure(const nlohmann::json& figure) const {
+  if (auto reason =
+          RunSchema(impl_->figure_schema, figure, ThreadLocalValidator(), 3)) {
+    return Status::Error(*reason);
+  }
+  return Status::OK();
+}
+
+Status Validator::Validate(Document& doc) const {
+  valijson::Validator& validator = ThreadLocalValidator();
+  const CodePointIndex index(doc.text);
+
+  std::vector<Figure> kept;
+  kept.reserve(doc.figures.size());
+  for (Figure& f : doc.figures) {
+    if (std::optional<Finding> bad = HardCheck(doc, f)) {
+      doc.Warn(
+          bad->code,
+          FigureLabel(f) + " dropped: " + bad->message + " (" + bad->code + ")",
+          f.id);
+      continue;
+    }
+    const Json figure_json = FigureToJson(doc, f, index);
+    if (auto reason =
+            RunSchema(impl_->figure_schema, figure_json, validator, 3)) {
+      doc.Warn("schema_violation",
+               FigureLabel(f) + " dropped: " + *reason + " (schema_violation)",
+               f.id);
+      continue;
+    }
+    for (const Finding& soft : SoftChecks(f)) {
+      doc.Warn(soft.code,
+               FigureLabel(f) + ": " + soft.message + " (" + soft.code + ")",
+               f.id);
+    }
+    kept.push_back(std::move(f));
+  }
+  doc.figures = std::move(kept);
+
+  // Every kept figure has just passed the figure schema, and figures do not
+  // depend on the rest of the record, so check the record without them.
+  Json record = ToJson(doc);
+  record["figures"] = Json::array();
+  if (auto reason = RunSchema(impl_->record_schema, record, validator, 5)) {
+    return Status::Error("record " + doc.id +
+                         " does not match chiso/1: " + *reason);
+  }
+  return Status::OK();
+}
+
+}  // namespace chiso

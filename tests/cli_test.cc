@@ -1,0 +1,108 @@
+// The command line as a user runs it: exit codes, one record per input file
+// whatever goes wrong with it, deterministic output whatever the job count.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+Result Sh(const std::string& args) {
+  std::string cmd = std::string(CHISO_BIN) + " " + args + " 2>/dev/null";
+  Result r{0, ""};
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+fs::path MakeFolder() {
+  fs::path dir = fs::temp_directory_path() / "chiso_cli_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "a_good.txt") << "Chỉ số CCHC năm 2022 của tỉnh Bắc Ninh đạt 88,15%, xếp thứ 7/63.\n";
+  std::ofstream(dir / "b_empty.txt");
+  std::ofstream(dir / "c_binary.txt", std::ios::binary) << std::string("\x00\x01\x02\x00", 4) << "abc";
+  std::ofstream(dir / "d_latin.txt", std::ios::binary) << std::string(200, '\xE9');
+  std::ofstream(dir / "sub" / "e_nested.txt") << "Năm 2021, toàn tỉnh Lạng Sơn tiếp nhận 45.678 hồ sơ.\n";
+  std::ofstream(dir / ".hidden.txt") << "skipped";
+  return dir;
+}
+
+std::vector<nlohmann::json> Lines(const std::string& s) {
+  std::vector<nlohmann::json> v;
+  std::istringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) v.push_back(nlohmann::json::parse(line));
+  return v;
+}
+
+TEST(Cli, EveryFileGetsOneRecordAndTheRunCompletes) {
+  fs::path dir = MakeFolder();
+  Result r = Sh("extract " + dir.string());
+  EXPECT_EQ(r.code, 0);
+  auto recs = Lines(r.out);
+  ASSERT_EQ(recs.size(), 5u);  // hidden file skipped
+  EXPECT_EQ(recs[0]["doc"]["id"], "a_good.txt");
+  EXPECT_TRUE(recs[0]["error"].is_null());
+  EXPECT_GE(recs[0]["figures"].size(), 2u);
+  EXPECT_EQ(recs[1]["error"]["code"], "empty");
+  EXPECT_EQ(recs[2]["error"]["code"], "binary");
+  EXPECT_FALSE(recs[3]["error"].is_null() && recs[3]["encoding"] == "UTF-8");
+  EXPECT_EQ(recs[4]["doc"]["id"], "sub/e_nested.txt");
+  for (const auto& rec : recs) EXPECT_EQ(rec["schema"], "chiso/1");
+}
+
+TEST(Cli, StrictExitsOneWhenADocumentFailed) {
+  fs::path dir = MakeFolder();
+  EXPECT_EQ(Sh("extract --strict " + dir.string()).code, 1);
+  EXPECT_EQ(Sh("extract --strict " + (dir / "a_good.txt").string()).code, 0);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(Sh("").code, 2);
+  EXPECT_EQ(Sh("frobnicate").code, 2);
+  EXPECT_EQ(Sh("extract").code, 2);
+  EXPECT_EQ(Sh("extract /nonexistent/chiso").code, 2);
+  EXPECT_EQ(Sh("extract --jobs -3 x").code, 2);
+  EXPECT_EQ(Sh("eval onlyone.jsonl").code, 2);
+}
+
+TEST(Cli, OutputIsTheSameWhateverTheJobCount) {
+  std::string corpus = std::string(CHISO_SOURCE_DIR) + "/corpus/dev";
+  Result one = Sh("extract --jobs 1 " + corpus);
+  Result four = Sh("extract --jobs 4 " + corpus);
+  EXPECT_EQ(one.code, 0);
+  EXPECT_EQ(one.out, four.out);
+  EXPECT_GE(Lines(one.out).size(), 40u);
+}
+
+TEST(Cli, WritesOutputFileAndEvalReadsIt) {
+  fs::path out = fs::temp_directory_path() / "chiso_cli_out.jsonl";
+  fs::remove(out);
+  std::string sample = std::string(CHISO_SOURCE_DIR) + "/corpus/sample";
+  EXPECT_EQ(Sh("extract -o " + out.string() + " " + sample).code, 0);
+  ASSERT_TRUE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out.string() + ".tmp"));
+  Result eval = Sh("eval --json " + sample + "/gold.jsonl " + out.string());
+  EXPECT_EQ(eval.code, 0);
+  auto j = nlohmann::json::parse(eval.out);
+  EXPECT_TRUE(j.is_object());
+  EXPECT_EQ(Sh("eval /nonexistent/gold.jsonl " + out.string()).code, 1);
+}
+
+}  // namespace

@@ -229,8 +229,12 @@ void Extractor::Extract(Document& doc) const {
 
   // Entity mentions as Span-carrying refs for the search helpers.
   std::vector<EntityRef> ents;
+  std::vector<Span> component_spans;
   ents.reserve(x.entities.size());
-  for (const Mention& m : x.entities) ents.push_back({{m.begin, m.end}, &m});
+  for (const Mention& m : x.entities) {
+    ents.push_back({{m.begin, m.end}, &m});
+    if (m.entity->kind == EntityKind::kComponent) component_spans.push_back({m.begin, m.end});
+  }
 
   // --- title and date from the head of the document ---
   size_t title_para = doc.paragraphs.size();
@@ -342,16 +346,58 @@ void Extractor::Extract(Document& doc) const {
     const Rule& rule = *c.rule;
     double confidence = rule.confidence;
 
-    // A goal ("mục tiêu", "phấn đấu đạt") in the clause: not a result.
-    if (LastBefore(x.words, s.clause.begin, s.pos, [](const LexMention& w) {
+    // A goal ("mục tiêu", "phấn đấu đạt") earlier in the sentence (up to a
+    // ';'): not a result.
+    size_t part_begin = s.sentence.begin;  // after the last ';' of the sentence
+    for (size_t k = s.pos; k > s.sentence.begin; --k) {
+      if (text[k - 1] == ';') { part_begin = k; break; }
+    }
+    if (LastBefore(x.words, part_begin, s.pos, [](const LexMention& w) {
           return w.category == LexCategory::kTarget;
         })) {
       continue;
     }
 
     auto is_indicator = [](const EntityRef& r) { return r.m->entity->kind == EntityKind::kIndicator; };
-    auto is_object = [](const LexMention& w) { return w.category == LexCategory::kObject; };
+    // Another domain's figure ("tăng trưởng GRDP đạt 8,5%") unless an index
+    // is named between that word and the figure.
+    if (const LexMention* noise = LastBefore(x.words, part_begin, s.pos, [](const LexMention& w) {
+          return w.category == LexCategory::kNoise;
+        })) {
+      if (!LastBefore(ents, noise->span.end, s.pos, is_indicator)) continue;
+    }
+    // "cao hơn Đắk Lắk (84,02%) 2,19%", "(83,67%) là 5,88%": a difference
+    // restated after a parenthesised value, not a score of its own.
+    {
+      size_t k = s.pos;
+      while (k > s.sentence.begin && text[k - 1] == ' ') --k;
+      if (k >= 3 && text.substr(k - 3, 3) == " là") k -= 3;
+      while (k > s.sentence.begin && text[k - 1] == ' ') --k;
+      if (k > s.sentence.begin && text[k - 1] == ')' && c.figure.type != "change") continue;
+    }
+    // "Cải cách thủ tục hành chính" names a component of an index, not an
+    // object that a rate counts.
+    auto is_object = [&](const LexMention& w) {
+      if (w.category != LexCategory::kObject) return false;
+      for (const Span& cs : component_spans) {
+        if (cs.begin <= w.span.begin && w.span.end <= cs.end && cs.size() > w.span.size()) return false;
+        if (cs.begin > w.span.end) break;
+      }
+      return true;
+    };
     const EntityRef* ind_before = LastBefore(ents, s.sentence.begin, s.pos, is_indicator);
+    // The index under discussion when the sentence names none: the nearest
+    // one named earlier in the document. Used only when the sentence names
+    // the unit the figure belongs to ("Bắc Kạn xếp thứ 2 với 86,91%").
+    const EntityRef* ind_discourse = ind_before ? ind_before : LastBefore(ents, 0, s.pos, is_indicator);
+    const bool names_unit =
+        LastBefore(ents, s.sentence.begin, s.pos, [](const EntityRef& r) {
+          return IsSubjectEntity(*r.m) && !r.m->city_of;
+        }) != nullptr ||
+        LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
+          return w.category == LexCategory::kNation || w.category == LexCategory::kAggregate ||
+                 w.category == LexCategory::kSelf;
+        }) != nullptr;
 
     // Rate or score, when the rule leaves it to context.
     const LexMention* object_word = nullptr;
@@ -386,7 +432,7 @@ void Extractor::Extract(Document& doc) const {
         rate = true;
       } else if (!ind_before && refers_to) {
         rate = true;
-      } else if (!ind_before) {
+      } else if (!ind_before && !(names_unit && ind_discourse)) {
         continue;  // neither a rate of something nor an index score
       }
       f.type = rate ? "rate" : "score";
@@ -406,6 +452,12 @@ void Extractor::Extract(Document& doc) const {
       }
     }
 
+    if (f.type == "change" && f.measure == "score") {
+      const LexMention* rate_word = LastBefore(x.words, s.sentence.begin, s.pos, [&](const LexMention& w) {
+        return w.category == LexCategory::kRateHead || is_object(w);
+      });
+      if (rate_word && (!ind_before || rate_word->span.begin > ind_before->span.begin)) continue;
+    }
     const bool needs_indicator =
         f.type == "score" || f.type == "rank" || (f.type == "change" && f.measure != "count");
     if (needs_indicator) {
@@ -413,9 +465,9 @@ void Extractor::Extract(Document& doc) const {
       if (f.indicator.empty()) {
         const EntityRef* ind = ind_before;
         if (!ind) ind = FirstAfter(ents, s.end, s.clause.end, is_indicator);
-        if (!ind && rule.type != "score|rate") {
-          ind = LastBefore(ents, s.paragraph.begin, s.pos, is_indicator);
-          if (ind) confidence *= 0.9;
+        if (!ind && (names_unit || rule.type != "score|rate")) {
+          ind = ind_discourse;
+          if (ind) confidence *= 0.85;
         }
         if (!ind) continue;  // a score of what? precision first
         f.indicator = ind->m->entity->id;
@@ -454,9 +506,10 @@ void Extractor::Extract(Document& doc) const {
         if (st) f.status = st->value;
       }
       if (f.level.empty()) {
-        const LexMention* lv = LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
-          return w.category == LexCategory::kLevel;
-        });
+        auto is_level = [](const LexMention& w) { return w.category == LexCategory::kLevel; };
+        // "1.645 thủ tục cấp tỉnh": a level right after the noun wins.
+        const LexMention* lv = FirstAfter(x.words, c.match.end, c.match.end + 2, is_level);
+        if (!lv) lv = LastBefore(x.words, s.sentence.begin, s.pos, is_level);
         if (lv) f.level = lv->value;
       }
     }
@@ -554,6 +607,10 @@ void Extractor::Extract(Document& doc) const {
       if (e && e->id != subject.id && e->name == subject.name) subject = SubjectOf(*e);
     }
     f.subject = subject;
+    // A rank belongs to one unit: "10 tỉnh dẫn đầu" is a group, not a place.
+    if (f.type == "rank" && (subject.kind == SubjectKind::kAggregate || subject.kind == SubjectKind::kNation)) {
+      continue;
+    }
 
     // --- scope of ranks: "4/13 tỉnh, thành phố khu vực ĐBSCL" ---
     if (f.type == "rank" || f.type == "change") {

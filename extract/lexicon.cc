@@ -40,6 +40,7 @@ std::optional<LexCategory> CategoryFromName(const std::string& s) {
   if (s == "rate_head") return LexCategory::kRateHead;
   if (s == "target") return LexCategory::kTarget;
   if (s == "component_marker") return LexCategory::kComponentMarker;
+  if (s == "noise") return LexCategory::kNoise;
   return std::nullopt;
 }
 

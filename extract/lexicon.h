@@ -35,6 +35,7 @@ enum class LexCategory {
   kRateHead,    // "tỷ lệ": the object of a rate follows it
   kTarget,      // "mục tiêu", "phấn đấu": what follows is a goal, not a result
   kComponentMarker,  // "chỉ số thành phần", "trụ cột"
+  kNoise,       // "tăng trưởng GRDP", "COVID": figures of other domains
 };
 
 enum class YearKind { kExplicit, kComparison, kPeriod, kDate };

@@ -144,7 +144,7 @@ bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, siz
   }
   if (!rule.not_preceded_by.empty()) {
     size_t b = begin, words = 0;
-    while (b > 0 && words < 4) {
+    while (b > 0 && words < 5) {
       --b;
       if (doc_text[b] == ' ') ++words;
       if (doc_text[b] == '\n' || doc_text[b] == '.' || doc_text[b] == ';') { ++b; break; }

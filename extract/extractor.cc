@@ -190,6 +190,72 @@ bool HasDigitSlash(std::string_view s) {
   return false;
 }
 
+// --- ranking tables -------------------------------------------------------
+//
+// A ranking table flattened by a text export (one cell per line) or written
+// as rows with '|' or tab separators: a header naming a rank column and a
+// unit column (and score / rank-change columns), then rows whose rank cell is
+// an integer and whose unit cell names a province or ministry. Each row gives
+// a rank, a score and a rank change, attributed to the row's unit; the
+// header (or the caption above it) names the index and the year.
+
+enum class Column { kOther, kRank, kUnit, kScore, kChange };
+
+Column ClassifyHeader(std::string_view cell) {
+  std::string f = FoldVietnamese(cell);
+  auto has = [&](const char* w) { return f.find(w) != std::string::npos; };
+  if (f == "stt" || f == "tt" || f == "hang" || has("xep hang") || has("thu hang") || f == "vi tri" ||
+      f == "thu tu") {
+    return has("thay doi") || has("tang") ? Column::kChange : Column::kRank;
+  }
+  if (has("thay doi") || has("tang/giam") || has("tang, giam") || has("so voi")) return Column::kChange;
+  if (f.rfind("tinh", 0) == 0 || f.rfind("dia phuong", 0) == 0 || f.rfind("don vi", 0) == 0 ||
+      f.rfind("bo, ", 0) == 0 || f == "bo" || f.rfind("ten ", 0) == 0 || f.rfind("thanh pho", 0) == 0) {
+    return Column::kUnit;
+  }
+  if (has("diem") || has("%") || has("chi so") || has("ket qua") || has("gia tri") ||
+      f == "pci" || f == "papi" || f == "sipas" || f == "dti" || has("par")) {
+    return Column::kScore;
+  }
+  return Column::kOther;
+}
+
+std::vector<Span> Lines(std::string_view text, Span para) {
+  std::vector<Span> out;
+  size_t b = para.begin;
+  for (size_t i = para.begin; i <= para.end; ++i) {
+    if (i == para.end || text[i] == '\n') {
+      if (i > b) out.push_back({b, i});
+      b = i + 1;
+    }
+  }
+  return out;
+}
+
+std::vector<Span> SplitCells(std::string_view text, Span line) {
+  std::vector<Span> cells;
+  char sep = 0;
+  for (size_t i = line.begin; i < line.end; ++i) {
+    if (text[i] == '|' || text[i] == '\t') { sep = text[i]; break; }
+  }
+  if (!sep) return {line};
+  size_t b = line.begin;
+  for (size_t i = line.begin; i <= line.end; ++i) {
+    if (i == line.end || text[i] == sep) {
+      size_t cb = b, ce = i;
+      while (cb < ce && text[cb] == ' ') ++cb;
+      while (ce > cb && text[ce - 1] == ' ') --ce;
+      if (!(i == line.end && cb == ce && !cells.empty())) cells.push_back({cb, ce});
+      b = i + 1;
+    }
+  }
+  if (!cells.empty() && cells.front().empty()) cells.erase(cells.begin());  // "| a | b |"
+  return cells;
+}
+
+void ReadTables(Document& doc, const std::vector<EntityRef>& ents, const std::vector<YearMention>& years,
+                size_t content_end, int doc_year);
+
 }  // namespace
 
 Extractor::Extractor() = default;
@@ -371,7 +437,8 @@ void Extractor::Extract(Document& doc) const {
     {
       size_t k = s.pos;
       while (k > s.sentence.begin && text[k - 1] == ' ') --k;
-      if (k >= 3 && text.substr(k - 3, 3) == " là") k -= 3;
+      constexpr std::string_view kLa = " là";
+      if (k >= kLa.size() && text.substr(k - kLa.size(), kLa.size()) == kLa) k -= kLa.size();
       while (k > s.sentence.begin && text[k - 1] == ' ') --k;
       if (k > s.sentence.begin && text[k - 1] == ')' && c.figure.type != "change") continue;
     }
@@ -396,7 +463,11 @@ void Extractor::Extract(Document& doc) const {
         }) != nullptr ||
         LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
           return w.category == LexCategory::kNation || w.category == LexCategory::kAggregate ||
-                 w.category == LexCategory::kSelf;
+                 w.category == LexCategory::kSelf || w.category == LexCategory::kComponentMarker;
+        }) != nullptr ||
+        // "chỉ số thành phần Cải cách TTHC đạt 85%": a component names what is scored.
+        LastBefore(ents, s.clause.begin, s.pos, [](const EntityRef& r) {
+          return r.m->entity->kind == EntityKind::kComponent;
         }) != nullptr;
 
     // Rate or score, when the rule leaves it to context.
@@ -471,6 +542,10 @@ void Extractor::Extract(Document& doc) const {
         }
         if (!ind) continue;  // a score of what? precision first
         f.indicator = ind->m->entity->id;
+        if (!rule.indicators.empty() &&
+            std::find(rule.indicators.begin(), rule.indicators.end(), f.indicator) == rule.indicators.end()) {
+          continue;
+        }
         // A component named between the indicator and the figure.
         auto is_component = [&](const EntityRef& r) {
           return r.m->entity->kind == EntityKind::kComponent &&
@@ -517,6 +592,11 @@ void Extractor::Extract(Document& doc) const {
     // --- subject ---
     auto subject_ok = [&](const EntityRef& r) {
       if (!IsSubjectEntity(*r.m) || r.m->city_of) return false;
+      // "hợp nhất tỉnh Quảng Ngãi và tỉnh Kon Tum": predecessors, not the subject.
+      if (LastBefore(x.words, r.span.begin >= 60 ? r.span.begin - 60 : 0, r.span.begin,
+                     [](const LexMention& w) { return w.category == LexCategory::kMerger; })) {
+        return false;
+      }
       // "khu vực ĐBSCL" after a rank is its scope, not its subject.
       const LexMention* sc = LastBefore(x.words, r.span.begin >= 24 ? r.span.begin - 24 : 0, r.span.begin,
                                         [](const LexMention& w) { return w.category == LexCategory::kScope; });
@@ -550,6 +630,35 @@ void Extractor::Extract(Document& doc) const {
         subject_at = w->span.begin;
       }
     };
+    bool paren_value = false;  // "(84,02%)": the parenthesis holds just this value
+    if (s.in_paren) {
+      size_t k = s.paren_open + 1;
+      while (k < s.pos && text[k] == ' ') ++k;
+      paren_value = k == s.pos || c.match.begin <= s.paren_open + 1;
+    }
+    if (paren_value && (f.type == "score" || f.type == "rate") && rule.subject != SubjectPosition::kFollowing) {
+      // "Đắk Lắk (84,02%)", "trung bình của cả nước (83,67%)": the value in
+      // parentheses belongs to what stands right before them.
+      size_t k = s.paren_open;
+      while (k > s.sentence.begin && text[k - 1] == ' ') --k;
+      const EntityRef* e = LastBefore(ents, s.sentence.begin, k, subject_ok);
+      const LexMention* w = LastBefore(x.words, s.sentence.begin, k, [](const LexMention& m) {
+        return m.category == LexCategory::kNation || m.category == LexCategory::kAggregate ||
+               m.category == LexCategory::kScope;
+      });
+      if (e && e->span.end == k) {
+        subject = SubjectOf(*e->m->entity);
+      } else if (w && w->span.end == k) {
+        std::string folded = FoldVietnamese(text.substr(w->span.begin, w->span.size()));
+        if (folded.find("ca nuoc") != std::string::npos || folded.find("toan quoc") != std::string::npos ||
+            w->category == LexCategory::kNation) {
+          subject = Collective(SubjectKind::kNation);
+        } else if (w->category == LexCategory::kAggregate || folded.find("trung binh") != std::string::npos ||
+                   folded.find("binh quan") != std::string::npos) {
+          subject = Collective(SubjectKind::kAggregate);
+        }
+      }
+    }
     if (rule.subject == SubjectPosition::kFollowing) {
       consider_range(c.match.end, std::min(s.sentence.end, c.match.end + 40), true);
       if (!subject.has_value()) continue;  // "vị trí thứ 2 là ..." names no unit
@@ -634,7 +743,158 @@ void Extractor::Extract(Document& doc) const {
     doc.figures.push_back(std::move(f));
     if (doc.figures.back().type == "count") counts.push_back(&doc.figures.back());
   }
+  ReadTables(doc, ents, x.years, content_end, doc_year);
+  std::stable_sort(doc.figures.begin(), doc.figures.end(),
+                   [](const Figure& a, const Figure& b) { return a.span.begin < b.span.begin; });
   for (size_t i = 0; i < doc.figures.size(); ++i) doc.figures[i].id = "f" + std::to_string(i + 1);
 }
+
+namespace {
+
+void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std::vector<YearMention>& years,
+                size_t content_end, int doc_year) {
+  const std::string_view text = doc.text;
+  for (const Span& para : doc.paragraphs) {
+    if (para.begin >= content_end) break;
+    std::vector<Span> lines = Lines(text, para);
+    if (lines.size() < 3) continue;
+    // Rows of cells: one cell per line, or separated cells on each line.
+    bool separated = SplitCells(text, lines[0]).size() >= 2;
+    for (size_t start = 0; start < std::min<size_t>(3, lines.size()); ++start) {
+      std::vector<Span> header;
+      size_t width = 0;
+      if (separated) {
+        header = SplitCells(text, lines[start]);
+        width = header.size();
+      }
+      for (size_t n = separated ? width : 2; n <= (separated ? width : 6); ++n) {
+        if (!separated) {
+          if (start + n > lines.size()) break;
+          header.assign(lines.begin() + start, lines.begin() + start + n);
+        }
+        int rank_col = -1, unit_col = -1, score_col = -1, change_col = -1;
+        for (size_t i = 0; i < header.size(); ++i) {
+          Column c = ClassifyHeader(doc.Slice(header[i]));
+          if (c == Column::kRank && rank_col < 0) rank_col = static_cast<int>(i);
+          else if (c == Column::kUnit && unit_col < 0) unit_col = static_cast<int>(i);
+          else if (c == Column::kScore && score_col < 0) score_col = static_cast<int>(i);
+          else if (c == Column::kChange && change_col < 0) change_col = static_cast<int>(i);
+        }
+        if (rank_col < 0 || unit_col < 0) continue;
+        // Rows.
+        std::vector<std::vector<Span>> rows;
+        size_t next = start + (separated ? 1 : n);
+        while (true) {
+          std::vector<Span> row;
+          if (separated) {
+            if (next >= lines.size()) break;
+            row = SplitCells(text, lines[next]);
+            if (row.size() != n) break;
+            ++next;
+          } else {
+            if (next + n > lines.size()) break;
+            row.assign(lines.begin() + next, lines.begin() + next + n);
+            next += n;
+          }
+          rows.push_back(std::move(row));
+        }
+        // Validate rows: integer rank, a unit the gazetteer knows.
+        struct Row { int rank; const Entity* unit; std::vector<Span> cells; };
+        std::vector<Row> good;
+        for (auto& row : rows) {
+          std::string_view rc = doc.Slice(row[rank_col]);
+          NumberHints h;
+          h.integer_expected = true;
+          auto rank = ParseNumber(rc, h);
+          if (!rank || !rank->integral || rank->value < 1 || rank->value > 200) break;
+          const Entity* unit = nullptr;
+          for (const auto& e : ents_in) {
+            if (e.span.begin >= row[unit_col].begin && e.span.end <= row[unit_col].end &&
+                IsSubjectEntity(*e.m)) {
+              unit = e.m->entity;
+              break;
+            }
+          }
+          if (!unit) break;
+          good.push_back({static_cast<int>(rank->value), unit, row});
+        }
+        if (good.size() < 2) continue;
+        // Index and year: from the header cells, else the caption and text above.
+        std::string indicator;
+        int year = 0;
+        Span head_span{lines[0].begin, header.back().end};
+        for (const auto& e : ents_in) {
+          if (e.m->entity->kind == EntityKind::kIndicator && e.span.begin >= head_span.begin &&
+              e.span.end <= head_span.end) {
+            indicator = e.m->entity->id;
+          }
+        }
+        if (indicator.empty()) {
+          for (const auto& e : ents_in) {
+            if (e.span.begin >= para.begin) break;
+            if (e.m->entity->kind == EntityKind::kIndicator) indicator = e.m->entity->id;
+          }
+        }
+        if (indicator.empty()) continue;  // a table of what? precision first
+        for (const YearMention& y : years) {
+          if (y.kind == YearKind::kExplicit && y.span.begin >= head_span.begin && y.span.end <= head_span.end) {
+            year = y.year;
+          }
+        }
+        if (!year) year = doc_year;
+        bool percent = score_col >= 0 && doc.Slice(header[score_col]).find('%') != std::string_view::npos;
+        for (const Row& r : good) {
+          Span row_span{r.cells.front().begin, r.cells.back().end};
+          Figure base;
+          base.indicator = indicator;
+          base.subject = SubjectOf(*r.unit);
+          if (year) base.year = year;
+          base.sentence = row_span;
+          base.confidence = 0.85;
+          Figure rank = base;
+          rank.type = "rank";
+          rank.value = r.rank;
+          rank.span = r.cells[rank_col];
+          rank.rule = "table.rank";
+          doc.figures.push_back(rank);
+          if (score_col >= 0) {
+            auto v = ParseNumber(doc.Slice(r.cells[score_col]), NumberHints{percent, false, DecimalConvention::kUnknown});
+            if (v) {
+              Figure sc = base;
+              sc.type = "score";
+              sc.value = v->value;
+              sc.unit = percent ? "percent" : "points";
+              sc.scale = (indicator == "PAPI" && !percent) ? 80 : (v->value <= 1 && !percent) ? 1 : 100;
+              sc.span = r.cells[score_col];
+              sc.rule = "table.score";
+              doc.figures.push_back(sc);
+            }
+          }
+          if (change_col >= 0) {
+            std::string_view cc = doc.Slice(r.cells[change_col]);
+            NumberHints h;
+            h.integer_expected = true;
+            auto v = ParseNumber(cc, h);
+            if (v && v->integral && v->value != 0 && v->sign != 0) {
+              Figure ch = base;
+              ch.type = "change";
+              ch.measure = "rank";
+              ch.unit = "places";
+              ch.direction = v->sign > 0 ? "up" : "down";
+              ch.value = std::abs(v->value);
+              ch.span = r.cells[change_col];
+              ch.rule = "table.change";
+              doc.figures.push_back(ch);
+            }
+          }
+        }
+        goto next_paragraph;
+      }
+    }
+  next_paragraph:;
+  }
+}
+
+}  // namespace
 
 }  // namespace chiso

@@ -106,7 +106,7 @@ TEST(GazetteerData, ComponentCounts) {
   EXPECT_EQ(n["SIPAS"], 5);
   EXPECT_EQ(n["PCI"], 10);
   EXPECT_EQ(n["DTI"], 9);
-  EXPECT_EQ(Gaz().All(EntityKind::kIndicator).size(), 8u);
+  EXPECT_EQ(Gaz().All(EntityKind::kIndicator).size(), 9u);  // the 8 contract indices + OTHER (the service index)
 }
 
 struct MatchCase {

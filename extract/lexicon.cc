@@ -41,6 +41,7 @@ std::optional<LexCategory> CategoryFromName(const std::string& s) {
   if (s == "target") return LexCategory::kTarget;
   if (s == "component_marker") return LexCategory::kComponentMarker;
   if (s == "noise") return LexCategory::kNoise;
+  if (s == "merger") return LexCategory::kMerger;
   return std::nullopt;
 }
 

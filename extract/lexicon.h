@@ -36,6 +36,7 @@ enum class LexCategory {
   kTarget,      // "mục tiêu", "phấn đấu": what follows is a goal, not a result
   kComponentMarker,  // "chỉ số thành phần", "trụ cột"
   kNoise,       // "tăng trưởng GRDP", "COVID": figures of other domains
+  kMerger,      // "hợp nhất", "sáp nhập": the units named next are predecessors
 };
 
 enum class YearKind { kExplicit, kComparison, kPeriod, kDate };

@@ -282,6 +282,7 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
         rule->followed_by = folded_list("followed_by");
         rule->not_preceded_by = folded_list("not_preceded_by");
         if (rj.contains("value")) rule->fixed_value = rj["value"].get<double>();
+        rule->indicators = rj.value("indicators", std::vector<std::string>{});
         rule->pattern = rj.at("pattern").get<std::string>();
         rule->confidence = rj.value("confidence", 0.9);
         rule->priority = rj.value("priority", 0);

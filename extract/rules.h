@@ -76,6 +76,7 @@ struct Rule {
   // must not contain any of not_preceded_by.
   std::vector<std::string> not_followed_by, followed_by, not_preceded_by;
   std::optional<double> fixed_value;  // "dẫn đầu" -> 1; span = the (?P<ord>) group
+  std::vector<std::string> indicators;  // if set, only figures of these indices
   std::vector<RuleExample> examples;
   std::vector<std::string> counter_examples;
 

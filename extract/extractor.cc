@@ -418,6 +418,13 @@ void Extractor::Extract(Document& doc) const {
     for (size_t k = s.pos; k > s.sentence.begin; --k) {
       if (text[k - 1] == ';') { part_begin = k; break; }
     }
+    // A sentence that opens with one ("Mục tiêu năm 2024, ...; ...") is all goals.
+    if (FirstAfter(x.words, s.sentence.begin, s.sentence.begin + 12, [](const LexMention& w) {
+          return w.category == LexCategory::kTarget;
+        })) {
+      part_begin = s.sentence.begin;
+      if (s.pos > part_begin) continue;
+    }
     if (LastBefore(x.words, part_begin, s.pos, [](const LexMention& w) {
           return w.category == LexCategory::kTarget;
         })) {
@@ -754,37 +761,49 @@ namespace {
 void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std::vector<YearMention>& years,
                 size_t content_end, int doc_year) {
   const std::string_view text = doc.text;
+  struct Row {
+    int rank;
+    const Entity* unit;
+    std::vector<Span> cells;
+  };
+  struct Table {
+    std::vector<Span> header;
+    int rank_col = -1, unit_col = -1, score_col = -1, change_col = -1;
+    std::vector<Row> rows;
+    size_t score() const {
+      return rows.size() * (1 + (score_col >= 0) + (change_col >= 0));
+    }
+  };
   for (const Span& para : doc.paragraphs) {
     if (para.begin >= content_end) break;
     std::vector<Span> lines = Lines(text, para);
     if (lines.size() < 3) continue;
-    // Rows of cells: one cell per line, or separated cells on each line.
-    bool separated = SplitCells(text, lines[0]).size() >= 2;
+    // Try every header position and width; keep the reading that explains
+    // the most cells (a caption line above the header must not shift it).
+    Table best;
     for (size_t start = 0; start < std::min<size_t>(3, lines.size()); ++start) {
-      std::vector<Span> header;
-      size_t width = 0;
-      if (separated) {
-        header = SplitCells(text, lines[start]);
-        width = header.size();
-      }
-      for (size_t n = separated ? width : 2; n <= (separated ? width : 6); ++n) {
-        if (!separated) {
+      const bool separated = SplitCells(text, lines[start]).size() >= 2;
+      size_t lo = separated ? SplitCells(text, lines[start]).size() : 2;
+      size_t hi = separated ? lo : 6;
+      for (size_t n = lo; n <= hi; ++n) {
+        Table t;
+        if (separated) {
+          t.header = SplitCells(text, lines[start]);
+        } else {
           if (start + n > lines.size()) break;
-          header.assign(lines.begin() + start, lines.begin() + start + n);
+          t.header.assign(lines.begin() + start, lines.begin() + start + n);
         }
-        int rank_col = -1, unit_col = -1, score_col = -1, change_col = -1;
-        for (size_t i = 0; i < header.size(); ++i) {
-          Column c = ClassifyHeader(doc.Slice(header[i]));
-          if (c == Column::kRank && rank_col < 0) rank_col = static_cast<int>(i);
-          else if (c == Column::kUnit && unit_col < 0) unit_col = static_cast<int>(i);
-          else if (c == Column::kScore && score_col < 0) score_col = static_cast<int>(i);
-          else if (c == Column::kChange && change_col < 0) change_col = static_cast<int>(i);
+        for (size_t i = 0; i < t.header.size(); ++i) {
+          Column c = ClassifyHeader(doc.Slice(t.header[i]));
+          int col = static_cast<int>(i);
+          if (c == Column::kRank && t.rank_col < 0) t.rank_col = col;
+          else if (c == Column::kUnit && t.unit_col < 0) t.unit_col = col;
+          else if (c == Column::kScore && t.score_col < 0) t.score_col = col;
+          else if (c == Column::kChange && t.change_col < 0) t.change_col = col;
         }
-        if (rank_col < 0 || unit_col < 0) continue;
-        // Rows.
-        std::vector<std::vector<Span>> rows;
+        if (t.rank_col < 0 || t.unit_col < 0) continue;
         size_t next = start + (separated ? 1 : n);
-        while (true) {
+        for (;;) {
           std::vector<Span> row;
           if (separated) {
             if (next >= lines.size()) break;
@@ -796,102 +815,95 @@ void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std:
             row.assign(lines.begin() + next, lines.begin() + next + n);
             next += n;
           }
-          rows.push_back(std::move(row));
-        }
-        // Validate rows: integer rank, a unit the gazetteer knows.
-        struct Row { int rank; const Entity* unit; std::vector<Span> cells; };
-        std::vector<Row> good;
-        for (auto& row : rows) {
-          std::string_view rc = doc.Slice(row[rank_col]);
           NumberHints h;
           h.integer_expected = true;
-          auto rank = ParseNumber(rc, h);
+          auto rank = ParseNumber(doc.Slice(row[t.rank_col]), h);
           if (!rank || !rank->integral || rank->value < 1 || rank->value > 200) break;
           const Entity* unit = nullptr;
           for (const auto& e : ents_in) {
-            if (e.span.begin >= row[unit_col].begin && e.span.end <= row[unit_col].end &&
+            if (e.span.begin >= row[t.unit_col].begin && e.span.end <= row[t.unit_col].end &&
                 IsSubjectEntity(*e.m)) {
               unit = e.m->entity;
               break;
             }
           }
           if (!unit) break;
-          good.push_back({static_cast<int>(rank->value), unit, row});
+          if (t.score_col >= 0 && !ParseNumber(doc.Slice(row[t.score_col]))) break;
+          t.rows.push_back({static_cast<int>(rank->value), unit, std::move(row)});
         }
-        if (good.size() < 2) continue;
-        // Index and year: from the header cells, else the caption and text above.
-        std::string indicator;
-        int year = 0;
-        Span head_span{lines[0].begin, header.back().end};
-        for (const auto& e : ents_in) {
-          if (e.m->entity->kind == EntityKind::kIndicator && e.span.begin >= head_span.begin &&
-              e.span.end <= head_span.end) {
-            indicator = e.m->entity->id;
-          }
-        }
-        if (indicator.empty()) {
-          for (const auto& e : ents_in) {
-            if (e.span.begin >= para.begin) break;
-            if (e.m->entity->kind == EntityKind::kIndicator) indicator = e.m->entity->id;
-          }
-        }
-        if (indicator.empty()) continue;  // a table of what? precision first
-        for (const YearMention& y : years) {
-          if (y.kind == YearKind::kExplicit && y.span.begin >= head_span.begin && y.span.end <= head_span.end) {
-            year = y.year;
-          }
-        }
-        if (!year) year = doc_year;
-        bool percent = score_col >= 0 && doc.Slice(header[score_col]).find('%') != std::string_view::npos;
-        for (const Row& r : good) {
-          Span row_span{r.cells.front().begin, r.cells.back().end};
-          Figure base;
-          base.indicator = indicator;
-          base.subject = SubjectOf(*r.unit);
-          if (year) base.year = year;
-          base.sentence = row_span;
-          base.confidence = 0.85;
-          Figure rank = base;
-          rank.type = "rank";
-          rank.value = r.rank;
-          rank.span = r.cells[rank_col];
-          rank.rule = "table.rank";
-          doc.figures.push_back(rank);
-          if (score_col >= 0) {
-            auto v = ParseNumber(doc.Slice(r.cells[score_col]), NumberHints{percent, false, DecimalConvention::kUnknown});
-            if (v) {
-              Figure sc = base;
-              sc.type = "score";
-              sc.value = v->value;
-              sc.unit = percent ? "percent" : "points";
-              sc.scale = (indicator == "PAPI" && !percent) ? 80 : (v->value <= 1 && !percent) ? 1 : 100;
-              sc.span = r.cells[score_col];
-              sc.rule = "table.score";
-              doc.figures.push_back(sc);
-            }
-          }
-          if (change_col >= 0) {
-            std::string_view cc = doc.Slice(r.cells[change_col]);
-            NumberHints h;
-            h.integer_expected = true;
-            auto v = ParseNumber(cc, h);
-            if (v && v->integral && v->value != 0 && v->sign != 0) {
-              Figure ch = base;
-              ch.type = "change";
-              ch.measure = "rank";
-              ch.unit = "places";
-              ch.direction = v->sign > 0 ? "up" : "down";
-              ch.value = std::abs(v->value);
-              ch.span = r.cells[change_col];
-              ch.rule = "table.change";
-              doc.figures.push_back(ch);
-            }
-          }
-        }
-        goto next_paragraph;
+        if (t.rows.size() >= 2 && t.score() > best.score()) best = std::move(t);
       }
     }
-  next_paragraph:;
+    if (best.rows.empty()) continue;
+    Span head_span{lines[0].begin, best.header.back().end};
+    // Index and year: from the header (or caption), else the text above.
+    std::string indicator;
+    for (const auto& e : ents_in) {
+      if (e.m->entity->kind == EntityKind::kIndicator && e.span.begin >= head_span.begin &&
+          e.span.end <= head_span.end) {
+        indicator = e.m->entity->id;
+      }
+    }
+    if (indicator.empty()) {
+      for (const auto& e : ents_in) {
+        if (e.span.begin >= para.begin) break;
+        if (e.m->entity->kind == EntityKind::kIndicator) indicator = e.m->entity->id;
+      }
+    }
+    if (indicator.empty()) continue;  // a table of what? precision first
+    int year = 0;
+    for (const YearMention& y : years) {
+      if (y.kind == YearKind::kExplicit && y.span.begin >= head_span.begin && y.span.end <= head_span.end) {
+        year = y.year;
+      }
+    }
+    if (!year) year = doc_year;
+    const bool percent =
+        best.score_col >= 0 && doc.Slice(best.header[best.score_col]).find('%') != std::string_view::npos;
+    for (const Row& r : best.rows) {
+      Figure base;
+      base.indicator = indicator;
+      base.subject = SubjectOf(*r.unit);
+      if (year) base.year = year;
+      base.sentence = {r.cells.front().begin, r.cells.back().end};
+      base.confidence = 0.85;
+      Figure rank = base;
+      rank.type = "rank";
+      rank.value = r.rank;
+      rank.span = r.cells[best.rank_col];
+      rank.rule = "table.rank";
+      doc.figures.push_back(rank);
+      if (best.score_col >= 0) {
+        NumberHints h;
+        h.percent = percent;
+        if (auto v = ParseNumber(doc.Slice(r.cells[best.score_col]), h)) {
+          Figure sc = base;
+          sc.type = "score";
+          sc.value = v->value;
+          sc.unit = percent ? "percent" : "points";
+          sc.scale = (indicator == "PAPI" && !percent) ? 80 : (v->value <= 1 && !percent) ? 1 : 100;
+          sc.span = r.cells[best.score_col];
+          sc.rule = "table.score";
+          doc.figures.push_back(sc);
+        }
+      }
+      if (best.change_col >= 0) {
+        NumberHints h;
+        h.integer_expected = true;
+        auto v = ParseNumber(doc.Slice(r.cells[best.change_col]), h);
+        if (v && v->integral && v->value != 0 && v->sign != 0) {
+          Figure ch = base;
+          ch.type = "change";
+          ch.measure = "rank";
+          ch.unit = "places";
+          ch.direction = v->sign > 0 ? "up" : "down";
+          ch.value = std::abs(v->value);
+          ch.span = r.cells[best.change_col];
+          ch.rule = "table.change";
+          doc.figures.push_back(ch);
+        }
+      }
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -114,6 +115,19 @@ bool NumeralStandsAlone(std::string_view t, size_t b, size_t e, bool allow_slash
 
 std::string Lower(std::string_view s) { return FoldVietnamese(s); }
 
+// Lowercase, diacritics kept: guards on accented text must not confuse
+// "Tư pháp" with "từ".
+std::string LowerKeepingMarks(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t pos = 0;
+  while (pos < s.size()) {
+    char32_t cp = DecodeUtf8(s, &pos);
+    AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
+  }
+  return out;
+}
+
 bool StartsWithWord(std::string_view text, std::string_view word) {
   if (text.substr(0, word.size()) != word) return false;
   if (text.size() == word.size()) return true;
@@ -123,35 +137,39 @@ bool StartsWithWord(std::string_view text, std::string_view word) {
 
 // Folded text after `end` (spaces skipped) and the last three words before
 // `begin`, for the word-level guards.
-bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, size_t end) {
+bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, size_t end, bool folded) {
+  const auto& not_followed_by = folded ? rule.not_followed_by : rule.not_followed_by_lc;
+  const auto& followed_by = folded ? rule.followed_by : rule.followed_by_lc;
+  const auto& not_preceded_by = folded ? rule.not_preceded_by : rule.not_preceded_by_lc;
+  auto lower = [&](std::string_view t) { return folded ? FoldVietnamese(t) : LowerKeepingMarks(t); };
   // A match that ends by consuming a boundary character (",", ";", " ") is
   // followed by punctuation: the word guards after it pass.
   bool ends_on_boundary = end > begin && std::string_view(",;:.!?)(\n").find(doc_text[end - 1]) !=
                                              std::string_view::npos;
-  if (!ends_on_boundary && (!rule.not_followed_by.empty() || !rule.followed_by.empty())) {
+  if (!ends_on_boundary && (!not_followed_by.empty() || !followed_by.empty())) {
     size_t p = end;
     while (p < doc_text.size() && doc_text[p] == ' ') ++p;
-    std::string after = FoldVietnamese(doc_text.substr(p, std::min<size_t>(48, doc_text.size() - p)));
-    for (const auto& w : rule.not_followed_by) {
+    std::string after = lower(doc_text.substr(p, std::min<size_t>(48, doc_text.size() - p)));
+    for (const auto& w : not_followed_by) {
       if (StartsWithWord(after, w)) return false;
     }
-    if (!rule.followed_by.empty() && !after.empty() &&
+    if (!followed_by.empty() && !after.empty() &&
         (IsAsciiAlnum(after[0]) || static_cast<unsigned char>(after[0]) >= 0x80)) {
       bool any = false;
-      for (const auto& w : rule.followed_by) any = any || StartsWithWord(after, w);
+      for (const auto& w : followed_by) any = any || StartsWithWord(after, w);
       if (!any) return false;
     }
   }
-  if (!rule.not_preceded_by.empty()) {
+  if (!not_preceded_by.empty()) {
     size_t b = begin, words = 0;
-    while (b > 0 && words < 5) {
+    while (b > 0 && words < 6) {  // the five words before the numeral
       --b;
       if (doc_text[b] == ' ') ++words;
       if (doc_text[b] == '\n' || doc_text[b] == '.' || doc_text[b] == ';') { ++b; break; }
     }
     while (b < begin && (static_cast<unsigned char>(doc_text[b]) & 0xC0) == 0x80) ++b;
-    std::string before = " " + FoldVietnamese(doc_text.substr(b, begin - b));
-    for (const auto& w : rule.not_preceded_by) {
+    std::string before = " " + lower(doc_text.substr(b, begin - b));
+    for (const auto& w : not_preceded_by) {
       size_t at = before.find(w);
       while (at != std::string::npos) {
         bool left = at == 0 || !IsAsciiAlnum(before[at - 1]);
@@ -281,6 +299,14 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
         rule->not_followed_by = folded_list("not_followed_by");
         rule->followed_by = folded_list("followed_by");
         rule->not_preceded_by = folded_list("not_preceded_by");
+        auto lower_list = [&](const char* key) {
+          std::vector<std::string> v;
+          for (const auto& w : rj.value(key, std::vector<std::string>{})) v.push_back(LowerKeepingMarks(w));
+          return v;
+        };
+        rule->not_followed_by_lc = lower_list("not_followed_by");
+        rule->followed_by_lc = lower_list("followed_by");
+        rule->not_preceded_by_lc = lower_list("not_preceded_by");
         if (rj.contains("value")) rule->fixed_value = rj["value"].get<double>();
         rule->indicators = rj.value("indicators", std::vector<std::string>{});
         rule->pattern = rj.at("pattern").get<std::string>();
@@ -439,7 +465,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
         for (int gi = 0; gi < n; ++gi) {
           if (groups[gi].data()) whole_end = std::max(whole_end, off(groups[gi]) + groups[gi].size());
         }
-        ok = PassesGuards(rule, scan.text, vb, whole_end);
+        ok = PassesGuards(rule, scan.text, vb, whole_end, scan.folded);
       }
       if (ok) {
         auto parse_int = [&](int gi) -> std::optional<int> {

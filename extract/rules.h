@@ -74,7 +74,8 @@ struct Rule {
   // and, if followed_by is set, must start with one of them (punctuation or
   // the end of the line always passes); the three words before the numeral
   // must not contain any of not_preceded_by.
-  std::vector<std::string> not_followed_by, followed_by, not_preceded_by;
+  std::vector<std::string> not_followed_by, followed_by, not_preceded_by;          // folded
+  std::vector<std::string> not_followed_by_lc, followed_by_lc, not_preceded_by_lc;  // lowercased
   std::optional<double> fixed_value;  // "dẫn đầu" -> 1; span = the (?P<ord>) group
   std::vector<std::string> indicators;  // if set, only figures of these indices
   std::vector<RuleExample> examples;

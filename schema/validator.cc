@@ -325,6 +325,60 @@ std::string FigureLabel(const Figure& f) {
   return "figure " + (f.id.empty() ? std::string("(no id)") : f.id);
 }
 
+std::string Num(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+// Checks across the figures of one sentence; they warn and keep.
+//  - parts_exceed_total: counts by level (province/district/commune) of one
+//    object, subject and year that add up to more than the count without a
+//    level stated beside them;
+//  - rate_arithmetic: "x/y thủ tục, đạt z%" where z is not x/y.
+void DocumentSoftChecks(Document& doc) {
+  const auto& figs = doc.figures;
+  for (size_t i = 0; i < figs.size(); ++i) {
+    const Figure& total = figs[i];
+    if (total.type != "count" || !total.level.empty()) continue;
+    double parts = 0;
+    std::string levels;
+    for (const Figure& p : figs) {
+      if (p.type != "count" || p.level.empty() || p.sentence.begin != total.sentence.begin ||
+          p.object != total.object || p.subject.id != total.subject.id || p.year != total.year) {
+        continue;
+      }
+      if (levels.find(p.level) != std::string::npos) continue;  // one per level
+      levels += p.level + " ";
+      parts += p.value;
+    }
+    if (levels.find(' ') != levels.rfind(' ') && parts > total.value) {
+      doc.Warn("parts_exceed_total",
+               FigureLabel(total) + ": counts by level add up to " + Num(parts) + ", above the total " +
+                   Num(total.value) + " (parts_exceed_total)",
+               total.id);
+    }
+  }
+  for (size_t i = 0; i + 1 < figs.size(); ++i) {
+    const Figure& c = figs[i];
+    if (c.type != "count" || !c.out_of || *c.out_of <= 0) continue;
+    for (size_t j = i + 1; j < figs.size(); ++j) {
+      const Figure& r = figs[j];
+      if (r.sentence.begin != c.sentence.begin) break;
+      if (r.type != "rate" || r.object != c.object) continue;
+      double expected = c.value * 100.0 / *c.out_of;
+      if (std::abs(expected - r.value) > 0.5) {
+        doc.Warn("rate_arithmetic",
+                 FigureLabel(r) + ": " + Num(r.value) + "% does not match " + Num(c.value) + "/" +
+                     std::to_string(*c.out_of) + " = " + Num(std::round(expected * 100) / 100) +
+                     "% (rate_arithmetic)",
+                 r.id);
+      }
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 Validator::Validator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -417,6 +471,7 @@ Status Validator::Validate(Document& doc) const {
     kept.push_back(std::move(f));
   }
   doc.figures = std::move(kept);
+  DocumentSoftChecks(doc);
 
   // Every kept figure has just passed the figure schema, and figures do not
   // depend on the rest of the record, so check the record without them.

@@ -637,5 +637,70 @@ TEST(ValidatorLoadTest, SchemaWithoutFigureDefinitionFails) {
   std::remove(path.c_str());
 }
 
+
+// --- checks across the figures of a sentence (warn and keep) ---
+
+Figure LevelCount(const Document& doc, std::string id, double value, std::string level) {
+  Figure f;
+  f.id = std::move(id);
+  f.type = "count";
+  f.subject = kAnGiang;
+  f.year = 2020;
+  f.value = value;
+  f.object = "procedure";
+  f.level = std::move(level);
+  f.span = doc.sentences[1];
+  f.span.end = f.span.begin + 4;
+  f.sentence = doc.sentences[1];
+  f.rule = "test.count";
+  f.confidence = 0.9;
+  return f;
+}
+
+bool HasWarning(const Document& doc, const std::string& code, const std::string& figure) {
+  for (const Warning& w : doc.warnings) {
+    if (w.code == code && w.figure == figure) return true;
+  }
+  return false;
+}
+
+TEST_F(ValidatorTest, WarnsWhenCountsByLevelExceedTheTotal) {
+  Document doc = MakeDoc();
+  doc.figures = {LevelCount(doc, "t1", 100, ""), LevelCount(doc, "t2", 80, "province"),
+                 LevelCount(doc, "t3", 40, "district")};
+  ASSERT_TRUE(validator_->Validate(doc).ok());
+  EXPECT_EQ(doc.figures.size(), 3u);
+  EXPECT_TRUE(HasWarning(doc, "parts_exceed_total", "t1"));
+}
+
+TEST_F(ValidatorTest, NoWarningWhenCountsByLevelFitTheTotal) {
+  Document doc = MakeDoc();
+  doc.figures = {LevelCount(doc, "t1", 130, ""), LevelCount(doc, "t2", 80, "province"),
+                 LevelCount(doc, "t3", 40, "district")};
+  ASSERT_TRUE(validator_->Validate(doc).ok());
+  EXPECT_FALSE(HasWarning(doc, "parts_exceed_total", "t1"));
+}
+
+TEST_F(ValidatorTest, WarnsWhenARateDoesNotMatchItsFraction) {
+  Document doc = MakeDoc();
+  Figure c = LevelCount(doc, "c1", 50, "");
+  c.out_of = 200;
+  Figure r = c;
+  r.id = "r1";
+  r.type = "rate";
+  r.out_of.reset();
+  r.value = 98.5;
+  doc.figures = {c, r};
+  ASSERT_TRUE(validator_->Validate(doc).ok());
+  EXPECT_TRUE(HasWarning(doc, "rate_arithmetic", "r1"));
+  EXPECT_EQ(doc.figures.size(), 2u);
+
+  Document ok = MakeDoc();
+  r.value = 25;
+  ok.figures = {c, r};
+  ASSERT_TRUE(validator_->Validate(ok).ok());
+  EXPECT_FALSE(HasWarning(ok, "rate_arithmetic", "r1"));
+}
+
 }  // namespace
 }  // namespace chiso

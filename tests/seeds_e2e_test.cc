@@ -54,9 +54,8 @@ TEST(SeedsEndToEnd, MeetsF1Thresholds) {
   EXPECT_GE(r.strict_all.precision(), 0.97);
 }
 
-// Documents the extractor was not tuned on first. These floors pin the
-// measured level so a change that loses figures or adds wrong ones fails;
-// they are not the targets (see README, "Quality").
+// The project's own annotated documents. The sample floor pins the measured
+// level so a change that loses figures or adds wrong ones fails.
 TEST(OwnCorporaEndToEnd, SampleCorpusFloor) {
   EvalReport r = RunAndScore(std::string(CHISO_SOURCE_DIR) + "/corpus/sample",
                              std::string(CHISO_SOURCE_DIR) + "/corpus/sample/gold.jsonl");
@@ -66,13 +65,14 @@ TEST(OwnCorporaEndToEnd, SampleCorpusFloor) {
   EXPECT_GE(r.strict_all.f1(), CHISO_SAMPLE_STRICT_F1);
 }
 
-TEST(OwnCorporaEndToEnd, DevCorpusFloor) {
+// Issue 8's bar on the project's 40-document dev corpus.
+TEST(OwnCorporaEndToEnd, DevCorpusMeetsTheBar) {
   EvalReport r = RunAndScore(std::string(CHISO_SOURCE_DIR) + "/corpus/dev",
                              std::string(CHISO_SOURCE_DIR) + "/corpus/dev/gold.jsonl");
   std::cout << FormatTable(r).substr(0, 800);
   EXPECT_EQ(r.docs_missing, 0);
-  EXPECT_GE(r.value_all.precision(), CHISO_DEV_VALUE_P);
-  EXPECT_GE(r.strict_all.f1(), CHISO_DEV_STRICT_F1);
+  EXPECT_GE(r.strict_all.f1(), 0.95);
+  EXPECT_GE(r.strict_all.precision(), 0.97);
 }
 
 }  // namespace

@@ -1,0 +1,191 @@
+// Extraction behaviour that rule examples alone do not pin: data-file errors,
+// ranking tables, text without diacritics, article tails, the document's
+// default subject, and time-aware subjects.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "corpus/pipeline.h"
+#include "extract/extractor.h"
+#include "extract/rules.h"
+
+namespace chiso {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Pipeline& P() {
+  static std::unique_ptr<Pipeline> p = [] {
+    std::unique_ptr<Pipeline> out;
+    Status s = Pipeline::Create(CHISO_SOURCE_DIR, &out);
+    if (!s.ok()) ADD_FAILURE() << s.message();
+    return out;
+  }();
+  return *p;
+}
+
+Document Extract(const std::string& text) {
+  Document d;
+  d.id = "t.txt";
+  d.bytes = text;
+  P().Process(d);
+  EXPECT_FALSE(d.failed()) << d.error->message;
+  return d;
+}
+
+const Figure* Find(const Document& d, const std::string& type, double value) {
+  for (const Figure& f : d.figures) {
+    if (f.type == type && std::abs(f.value - value) < 1e-9) return &f;
+  }
+  return nullptr;
+}
+
+fs::path RuleDirWith(const std::string& name, const std::string& body) {
+  fs::path dir = fs::temp_directory_path() / ("chiso_rules_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(CHISO_SOURCE_DIR) / "extract/rules/macros.json", dir / "macros.json");
+  std::ofstream(dir / "bad.json") << body;
+  return dir;
+}
+
+TEST(RuleFiles, BadPatternFailsWithFileRuleAndRe2Message) {
+  fs::path dir = RuleDirWith("badre", R"js({"rules": [{"id": "x.broken", "type": "score",
+    "pattern": "(?P<value>{NUM}", "examples": [{"text": "a"}, {"text": "b"}]}]})js");
+  std::unique_ptr<RuleSet> rs;
+  Status s = RuleSet::Load(dir.string(), &rs);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("bad.json"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("x.broken"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("missing )"), std::string::npos) << s.message();
+}
+
+TEST(RuleFiles, RuleWithoutTwoExamplesIsRejected) {
+  fs::path dir = RuleDirWith("noex", R"js({"rules": [{"id": "x.lonely", "type": "count",
+    "pattern": "(?P<value>{INT}) hồ sơ", "examples": [{"text": "a"}]}]})js");
+  std::unique_ptr<RuleSet> rs;
+  Status s = RuleSet::Load(dir.string(), &rs);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("x.lonely: needs at least two examples"), std::string::npos) << s.message();
+}
+
+TEST(RuleFiles, UnknownMacroAndFieldAreRejected) {
+  std::unique_ptr<RuleSet> rs;
+  Status s = RuleSet::Load(RuleDirWith("macro", R"js({"rules": [{"id": "x.m", "type": "count",
+    "pattern": "{NOPE}", "examples": [{"text": "a"}, {"text": "b"}]}]})js").string(), &rs);
+  EXPECT_NE(s.message().find("unknown macro {NOPE}"), std::string::npos) << s.message();
+  s = RuleSet::Load(RuleDirWith("field", R"js({"rules": [{"id": "x.f", "type": "count",
+    "pattern": "(?P<value>\\d+) (?P<colour>\\w+)", "examples": [{"text": "a"}, {"text": "b"}]}]})js").string(), &rs);
+  EXPECT_NE(s.message().find("unknown group"), std::string::npos) << s.message();
+}
+
+TEST(Tables, FlattenedRankingTableGivesRankScoreAndChangePerRow) {
+  Document d = Extract(
+      "Bảng xếp hạng Chỉ số CCHC năm 2019\n"
+      "Xếp hạng\nTỉnh/thành phố\nChỉ số CCHC 2019 (%)\nThay đổi thứ hạng\n"
+      "1\nQuảng Ninh\n91,04\n+2\n2\nHải Phòng\n90,51\n0\n3\nĐồng Tháp\n89,20\n-1\n");
+  const Figure* r = Find(d, "rank", 2);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->subject.name, "Hải Phòng");
+  EXPECT_EQ(r->indicator, "PAR_INDEX");
+  EXPECT_EQ(r->year, 2019);
+  const Figure* s = Find(d, "score", 89.20);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.name, "Đồng Tháp");
+  EXPECT_EQ(s->unit, "percent");
+  const Figure* c = Find(d, "change", 1);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->direction, "down");
+  EXPECT_EQ(c->subject.name, "Đồng Tháp");
+  EXPECT_EQ(Find(d, "change", 0), nullptr);  // "0" is no change
+}
+
+TEST(Tables, PipeSeparatedRowsAreReadToo) {
+  Document d = Extract(
+      "Kết quả Chỉ số PCI năm 2022 của một số địa phương:\n"
+      "STT | Tỉnh, thành phố | Điểm PCI\n"
+      "1 | Hải Dương | 70,14\n"
+      "2 | Quảng Ngãi | 69,95\n");
+  const Figure* s = Find(d, "score", 69.95);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.name, "Quảng Ngãi");
+  EXPECT_EQ(s->indicator, "PCI");
+  EXPECT_EQ(s->unit, "points");
+}
+
+TEST(Tables, TableOfUnknownUnitsGivesNothing) {
+  Document d = Extract("Chỉ số CCHC\nSTT\nĐơn vị\nĐiểm\n1\nPhòng Nội vụ\n90,1\n2\nPhòng Tư pháp\n89,3\n");
+  EXPECT_EQ(Find(d, "rank", 1), nullptr);
+}
+
+TEST(Extraction, TextWithoutDiacriticsIsRead) {
+  Document d = Extract("Nam 2021, Chi so CCHC cua tinh Ha Giang dat 83,87%, xep thu 30/63 tinh, thanh pho.\n");
+  const Figure* s = Find(d, "score", 83.87);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->indicator, "PAR_INDEX");
+  EXPECT_EQ(s->subject.name, "Hà Giang");
+  EXPECT_EQ(s->year, 2021);
+  ASSERT_NE(Find(d, "rank", 30), nullptr);
+}
+
+TEST(Extraction, NothingAfterTheArticleTail) {
+  std::string body;
+  for (int i = 0; i < 5; ++i) body += "Tỉnh Nghệ An đẩy mạnh cải cách hành chính trong năm 2022.\n\n";
+  Document d = Extract(body + "Chỉ số CCHC của tỉnh Nghệ An năm 2022 đạt 88,1%.\n\nTin liên quan\n\n"
+                          "Chỉ số CCHC của tỉnh Hà Tĩnh năm 2022 đạt 85,2%.\n");
+  EXPECT_NE(Find(d, "score", 88.1), nullptr);
+  EXPECT_EQ(Find(d, "score", 85.2), nullptr);
+}
+
+TEST(Extraction, DocumentSubjectFromPortalAndSelfReference) {
+  Document d = Extract(
+      "Chào mừng quý vị đến với Cổng thông tin điện tử tỉnh Sóc Trăng\n\n"
+      "Kết quả cải cách hành chính của tỉnh trong năm 2023 được nâng lên rõ rệt\n\n"
+      "Năm 2023, toàn tỉnh đã tiếp nhận 120.500 hồ sơ, trong đó giải quyết đúng hạn 119.870 hồ sơ.\n");
+  EXPECT_EQ(d.subject.name, "Sóc Trăng");
+  const Figure* c = Find(d, "count", 120500);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->subject.name, "Sóc Trăng");
+  EXPECT_EQ(c->status, "received");
+}
+
+TEST(Extraction, NoDefaultSubjectWhenTheDocumentNamesNone) {
+  Document d = Extract("Toàn tỉnh đã tiếp nhận trên 1 triệu hồ sơ trong năm 2019.\n");
+  EXPECT_FALSE(d.subject.has_value());
+  const Figure* c = Find(d, "count", 1000000);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->subject.kind, SubjectKind::kUnknown);
+  EXPECT_EQ(c->approx, "over");
+}
+
+TEST(Extraction, HaNamIsNotHaNoi) {
+  Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
+  const Figure* s = Find(d, "score", 89.55);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.name, "Hà Nam");
+}
+
+TEST(Extraction, MergedProvinceIsNeverSilentlyMerged) {
+  // Hà Giang joined Tuyên Quang in 2025; a 2026 text about "Hà Giang" keeps it.
+  Document d = Extract("Năm 2026, khu vực Hà Giang có Chỉ số CCHC đạt 88,2%.\n");
+  const Figure* s = Find(d, "score", 88.2);
+  if (s) {
+    EXPECT_EQ(s->subject.name, "Hà Giang");
+  }
+  Document e = Extract("Năm 2026, Chỉ số CCHC của tỉnh An Giang đạt 86,4%, xếp thứ 5/34.\n");
+  const Figure* r = Find(e, "rank", 5);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->subject.name, "An Giang");
+  EXPECT_EQ(r->subject.id, "an-giang-2025");  // the unit valid in 2026
+}
+
+TEST(Extraction, NotFigures) {
+  Document d = Extract(
+      "Theo Báo cáo số 334/BC-UBND ngày 17/5/2021 về Chỉ số CCHC, đây là năm thứ 9 liên tiếp "
+      "tỉnh Bắc Giang triển khai kế hoạch số 185. Liên hệ: 0912 345 014. Lượt xem: 1.234.\n");
+  EXPECT_TRUE(d.figures.empty()) << d.figures.size() << " " << d.figures[0].rule;
+}
+
+}  // namespace
+}  // namespace chiso

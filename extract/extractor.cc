@@ -573,6 +573,16 @@ void Extractor::Extract(Document& doc) const {
       const LexMention* noun = FirstAfter(x.words, c.numeral.end, c.match.end + 1, is_object);
       if (noun && noun->value == "other") continue;
       if (object_word && object_word->value == "other") continue;
+      if (f.object.empty() && f.type == "count") {
+        // A list that names the noun once: the count before it in the sentence.
+        for (auto it = counts.rbegin(); it != counts.rend(); ++it) {
+          if ((*it)->sentence.begin == s.sentence.begin) {
+            f.object = (*it)->object;
+            if (f.status.empty()) f.status = (*it)->status;
+            break;
+          }
+        }
+      }
       if (f.object.empty()) {
         const LexMention* o = object_word ? object_word : LastBefore(x.words, s.clause.begin, s.pos, is_object);
         if (!o) continue;

@@ -419,7 +419,9 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
                                                                               : groups[rule.g_ord];
       if (vg.data() == nullptr) { pos = next; continue; }
       size_t vb = off(vg), ve = vb + vg.size();
-      next = std::max(next, ve);
+      // Resume right after the value, not after the whole match: a match may
+      // end by consuming the boundary the next one starts with ("... và cấp xã 18").
+      next = std::max(off(groups[0]) + 1, ve);
       bool numeric = rule.g_value && groups[rule.g_value].data();
       bool has_total = (rule.g_out_of && groups[rule.g_out_of].data()) ||
                        (rule.g_scale && groups[rule.g_scale].data());

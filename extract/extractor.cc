@@ -101,22 +101,32 @@ Site Locate(const Document& doc, const Candidate& c) {
   return s;
 }
 
-template <typename T, typename Pred>
-const T* LastBefore(const std::vector<T>& v, size_t lo, size_t hi, Pred pred) {
-  const T* best = nullptr;
-  for (const T& m : v) {
-    size_t b = m.span.begin;
-    if (b >= hi) break;
-    if (b >= lo && m.span.end <= hi && pred(m)) best = &m;
-  }
-  return best;
+// Mention vectors are sorted by span.begin: both searches start with a
+// binary search, so attribution costs O(log n) plus the mentions it reads.
+template <typename T>
+typename std::vector<T>::const_iterator LowerBound(const std::vector<T>& v, size_t pos) {
+  return std::lower_bound(v.begin(), v.end(), pos,
+                          [](const T& m, size_t p) { return m.span.begin < p; });
 }
 
+// The last mention starting at or after `lo` and ending by `hi` that `pred` accepts.
+template <typename T, typename Pred>
+const T* LastBefore(const std::vector<T>& v, size_t lo, size_t hi, Pred pred) {
+  if (lo >= hi) return nullptr;
+  auto first = LowerBound(v, lo);
+  auto it = LowerBound(v, hi);
+  while (it != first) {
+    --it;
+    if (it->span.end <= hi && pred(*it)) return &*it;
+  }
+  return nullptr;
+}
+
+// The first mention starting in [lo, hi) that `pred` accepts.
 template <typename T, typename Pred>
 const T* FirstAfter(const std::vector<T>& v, size_t lo, size_t hi, Pred pred) {
-  for (const T& m : v) {
-    if (m.span.begin >= hi) break;
-    if (m.span.begin >= lo && pred(m)) return &m;
+  for (auto it = LowerBound(v, lo); it != v.end() && it->span.begin < hi; ++it) {
+    if (pred(*it)) return &*it;
   }
   return nullptr;
 }

@@ -1,6 +1,7 @@
 #include "extract/lexicon.h"
 
 #include <re2/re2.h>
+#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <fstream>
@@ -27,6 +28,19 @@ bool IsWordByte(std::string_view t, size_t pos, bool before) {
   size_t p = pos;
   char32_t cp = DecodeUtf8(t, &p);
   return (cp < 0x80 && std::isalnum(static_cast<int>(cp))) || (cp >= 0xC0 && cp < 0x2000);
+}
+
+// Lowercase with diacritics kept, and runs of spaces as one.
+std::string LowerKeepingMarks(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t pos = 0;
+  while (pos < s.size()) {
+    char32_t cp = DecodeUtf8(s, &pos);
+    if (cp == ' ' && !out.empty() && out.back() == ' ') continue;
+    AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
+  }
+  return out;
 }
 
 std::optional<LexCategory> CategoryFromName(const std::string& s) {
@@ -72,8 +86,19 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
       auto cat = CategoryFromName(e.at("category").get<std::string>());
       if (!cat) return Status::Error(path + ": entry " + std::to_string(n) + ": unknown category");
       std::string alt;
+      const size_t entry = lex->entries_.size();
       for (const json& p : e.at("patterns")) {
         std::string pat = p.get<std::string>();
+        if (pat.find_first_of("\\()[]{}|?*+.^$") == std::string::npos) {
+          lex->literal_.emplace(LowerKeepingMarks(pat), entry);
+          lex->literal_folded_.emplace(FoldVietnamese(pat), entry);
+        } else {
+          RE2::Options po;
+          po.set_log_errors(false);
+          po.set_case_sensitive(false);
+          lex->patterned_.emplace_back(std::make_unique<RE2>(pat, po), entry);
+          lex->patterned_folded_.emplace_back(std::make_unique<RE2>(FoldPattern(pat), po), entry);
+        }
         RE2 check(pat, opts);
         if (!check.ok()) {
           return Status::Error(path + ": entry " + std::to_string(n) + ": " + check.error());
@@ -85,7 +110,7 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
         alt += pat;
       }
       if (!alternation.empty()) alternation += "|";
-      alternation += "(" + alt + ")";
+      alternation += "(?:" + alt + ")";
       lex->entries_.push_back({*cat, e.value("value", ""), e.value("object", "")});
     }
     for (const json& y : j.at("years")) {
@@ -122,11 +147,14 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
 void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) const {
   out->clear();
   const RE2& re = scan.folded ? *words_folded_ : *words_;
+  const auto& literal = scan.folded ? literal_folded_ : literal_;
+  const auto& patterned = scan.folded ? patterned_folded_ : patterned_;
   std::string_view t = scan.text;
-  int n = static_cast<int>(entries_.size()) + 1;
-  std::vector<re2::StringPiece> groups(n);
+  constexpr int n = 1;
+  re2::StringPiece groups[1];
   size_t pos = 0;
-  while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, groups.data(), n)) {
+  std::string key;
+  while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, groups, n)) {
     size_t b = groups[0].data() - t.data(), e = b + groups[0].size();
     if (e == b) { pos = b + 1; continue; }
     // A count of units right after a slash is a total ("26/63 tỉnh"), not
@@ -140,11 +168,22 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
       pos = p;
       continue;
     }
-    for (int i = 1; i < n; ++i) {
-      if (groups[i].data() == nullptr) continue;
-      const Entry& en = entries_[i - 1];
+    std::string_view surface = t.substr(b, e - b);
+    key = scan.folded ? FoldVietnamese(surface) : LowerKeepingMarks(surface);
+    size_t entry = entries_.size();
+    if (auto it = literal.find(key); it != literal.end()) {
+      entry = it->second;
+    } else {
+      for (const auto& [pre, idx] : patterned) {
+        if (RE2::FullMatch(re2::StringPiece(surface.data(), surface.size()), *pre)) {
+          entry = idx;
+          break;
+        }
+      }
+    }
+    if (entry < entries_.size()) {
+      const Entry& en = entries_[entry];
       out->push_back({{scan.ToText(b), scan.ToText(e)}, en.category, en.value, en.object});
-      break;
     }
     pos = e;
   }

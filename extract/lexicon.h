@@ -11,6 +11,7 @@
 #define CHISO_EXTRACT_LEXICON_H_
 
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -73,7 +74,12 @@ class Lexicon {
     std::string value, object;
   };
   std::vector<Entry> entries_;
+  // One capture-free regex finds each mention (a DFA scan); the entry is
+  // then found by the mention's lowercased (or folded) text, or, for the
+  // few entries that are patterns rather than words, by an anchored match.
   std::unique_ptr<re2::RE2> words_, words_folded_;
+  std::unordered_map<std::string, size_t> literal_, literal_folded_;
+  std::vector<std::pair<std::unique_ptr<re2::RE2>, size_t>> patterned_, patterned_folded_;
   struct YearPattern {
     YearKind kind;
     std::unique_ptr<re2::RE2> re, re_folded;

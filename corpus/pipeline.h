@@ -11,6 +11,7 @@
 #ifndef CHISO_CORPUS_PIPELINE_H_
 #define CHISO_CORPUS_PIPELINE_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -58,15 +59,26 @@ Status CollectInputs(const std::vector<std::string>& paths, std::vector<InputFil
 struct BatchOptions {
   int jobs = 1;
   IngestOptions ingest;
+  // Optional. Called on a worker thread right after a file is loaded (id,
+  // path, bytes, sha256 set; nothing processed). Returning true drops the
+  // document: it is neither processed nor emitted (resume uses this to skip
+  // documents already committed). Must be thread-safe.
+  std::function<bool(const Document&)> skip;
+  // Optional. Checked after every emit: once it reads true, no further
+  // record is emitted and RunBatch returns (documents in flight are dropped).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct BatchStats {
   size_t documents = 0, failed = 0, figures = 0, bytes = 0;
+  size_t skipped = 0;    // dropped by BatchOptions::skip
+  bool stopped = false;  // BatchOptions::stop ended the run early
 };
 
 // Processes `inputs` on `jobs` threads and hands each record to `emit` in
 // input order (deterministic whatever the job count). At most a few records
-// per thread are held in memory at once.
+// per thread are held in memory at once. `stats.documents` counts emitted
+// records only.
 BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inputs,
                     const BatchOptions& options, const std::function<void(const Document&)>& emit);
 

@@ -7,6 +7,7 @@ pkgs=(
   libicu-dev libre2-dev libpoppler-cpp-dev nlohmann-json3-dev libgtest-dev
   libvalijson-dev libcli11-dev libbenchmark-dev libsqlite3-dev libuchardet-dev
   clang-14 libclang-rt-14-dev
+  libgumbo-dev libcairo2-dev fonts-dejavu-core qpdf poppler-utils
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 cd build
 ctest --output-on-failure -j"$(nproc)" --timeout 600
+# CI only: libFuzzer targets, ~60 s each (fuzz/run.sh; cwd is build/ here).
+if [ "${CI:-}" = true ]; then bash ../fuzz/run.sh "${CHISO_FUZZ_SECONDS:-60}"; fi

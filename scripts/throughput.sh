@@ -15,7 +15,7 @@ bytes=$(du -sb "$dir" | cut -f1)
 docs=$(find "$dir" -type f | wc -l)
 for jobs in 1 2; do
   start=$(date +%s.%N)
-  ./build/cli/chiso extract "$dir" --jobs "$jobs" -q -o "$dir.out.jsonl"
+  "${CHISO_BIN:-./build/cli/chiso}" extract "$dir" --jobs "$jobs" -q -o "$dir.out.jsonl"
   end=$(date +%s.%N)
   awk -v b="$bytes" -v d="$docs" -v s="$start" -v e="$end" -v j="$jobs" \
     'BEGIN { t = e - s; printf "jobs=%d docs=%d bytes=%d time=%.2fs  %.1f docs/s  %.2f MB/s\n", j, d, b, t, d / t, b / t / 1e6 }'

@@ -2,6 +2,7 @@
 // whatever goes wrong with it, deterministic output whatever the job count.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -9,29 +10,20 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/test_support.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out;
-};
+using Result = chiso::testing_support::CommandResult;
 
-Result Sh(const std::string& args) {
-  std::string cmd = std::string(CHISO_BIN) + " " + args + " 2>/dev/null";
-  Result r{0, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+Result Sh(const std::string& args) { return chiso::testing_support::RunChiso(args); }
 
+// One folder per test: ctest runs the tests of this file in parallel.
 fs::path MakeFolder() {
-  fs::path dir = fs::temp_directory_path() / "chiso_cli_test";
+  fs::path dir = fs::temp_directory_path() /
+                 ("chiso_cli_test_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
   fs::remove_all(dir);
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "a_good.txt") << "Chỉ số CCHC năm 2022 của tỉnh Bắc Ninh đạt 88,15%, xếp thứ 7/63.\n";
@@ -92,7 +84,7 @@ TEST(Cli, OutputIsTheSameWhateverTheJobCount) {
 }
 
 TEST(Cli, WritesOutputFileAndEvalReadsIt) {
-  fs::path out = fs::temp_directory_path() / "chiso_cli_out.jsonl";
+  fs::path out = fs::temp_directory_path() / ("chiso_cli_out_" + std::to_string(getpid()) + ".jsonl");
   fs::remove(out);
   std::string sample = std::string(CHISO_SOURCE_DIR) + "/corpus/sample";
   EXPECT_EQ(Sh("extract -o " + out.string() + " " + sample).code, 0);

@@ -9,27 +9,15 @@
 #include "corpus/pipeline.h"
 #include "extract/extractor.h"
 #include "extract/rules.h"
+#include "tests/test_support.h"
 
 namespace chiso {
 namespace {
 
 namespace fs = std::filesystem;
 
-const Pipeline& P() {
-  static std::unique_ptr<Pipeline> p = [] {
-    std::unique_ptr<Pipeline> out;
-    Status s = Pipeline::Create(CHISO_SOURCE_DIR, &out);
-    if (!s.ok()) ADD_FAILURE() << s.message();
-    return out;
-  }();
-  return *p;
-}
-
 Document Extract(const std::string& text) {
-  Document d;
-  d.id = "t.txt";
-  d.bytes = text;
-  P().Process(d);
+  Document d = testing_support::RunPipeline(text);
   EXPECT_FALSE(d.failed()) << d.error->message;
   return d;
 }
@@ -112,6 +100,27 @@ TEST(Tables, PipeSeparatedRowsAreReadToo) {
   EXPECT_EQ(s->subject.name, "Quảng Ngãi");
   EXPECT_EQ(s->indicator, "PCI");
   EXPECT_EQ(s->unit, "points");
+}
+
+TEST(Tables, HtmlRankingTableGivesFiguresPerRow) {
+  Document d;
+  d.id = "bang.html";
+  d.format = Format::kHtml;
+  d.bytes =
+      "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Chỉ số PCI 2022</title></head><body>"
+      "<article><h1>Công bố Chỉ số PCI năm 2022</h1><p>VCCI công bố kết quả Chỉ số PCI năm 2022 của các tỉnh.</p>"
+      "<table><tr><th>Xếp hạng</th><th>Tỉnh, thành phố</th><th>Điểm PCI</th></tr>"
+      "<tr><td>1</td><td>Hải Dương</td><td>70,14</td></tr>"
+      "<tr><td>2</td><td>Quảng Ngãi</td><td>69,95</td></tr></table></article></body></html>";
+  testing_support::SharedPipeline().Process(d);
+  ASSERT_FALSE(d.failed()) << d.error->message;
+  const Figure* s = Find(d, "score", 69.95);
+  ASSERT_NE(s, nullptr) << d.text;
+  EXPECT_EQ(s->subject.name, "Quảng Ngãi");
+  EXPECT_EQ(s->indicator, "PCI");
+  const Figure* r = Find(d, "rank", 1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->subject.name, "Hải Dương");
 }
 
 TEST(Tables, TableOfUnknownUnitsGivesNothing) {

@@ -10,27 +10,14 @@
 #include "extract/extractor.h"
 #include "extract/rules.h"
 #include "schema/emit.h"
+#include "tests/test_support.h"
 
 namespace chiso {
 namespace {
 
-const Pipeline& Shared() {
-  static std::unique_ptr<Pipeline> p = [] {
-    std::unique_ptr<Pipeline> out;
-    Status s = Pipeline::Create(CHISO_SOURCE_DIR, &out);
-    if (!s.ok()) ADD_FAILURE() << s.message();
-    return out;
-  }();
-  return *p;
-}
+using testing_support::RunPipeline;
 
-Document RunPipeline(const std::string& text) {
-  Document doc;
-  doc.id = "example.txt";
-  doc.bytes = text;
-  Shared().Process(doc);
-  return doc;
-}
+const Pipeline& Shared() { return testing_support::SharedPipeline(); }
 
 // True if `fig` has every field of `want` ("subject" may be a name string).
 bool Matches(const nlohmann::ordered_json& fig, const nlohmann::json& want, std::string* why) {

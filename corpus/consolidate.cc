@@ -1,0 +1,899 @@
+#include "corpus/consolidate.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "corpus/eval.h"
+
+namespace chiso {
+namespace {
+
+using nlohmann::json;
+
+const json* Field(const json& obj, const char* name) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(name);
+  if (it == obj.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string Str(const json& obj, const char* name) {
+  const json* v = Field(obj, name);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+std::optional<double> Num(const json& obj, const char* name) {
+  const json* v = Field(obj, name);
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  return v->get<double>();
+}
+
+double Pow10(int d) {
+  static const double kP[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  return kP[std::clamp(d, 0, 6)];
+}
+
+// Half away from zero on the decimal value: 95.35 (binary 95.34999...) rounds
+// to 95.4 as a reader would, so the nudge is relative to the magnitude.
+double RoundTo(double v, int d) {
+  double x = v * Pow10(d);
+  return std::round(x + std::copysign(1e-9 * std::max(1.0, std::fabs(x)), x)) / Pow10(d);
+}
+
+bool AgreeAt(double a, int da, double b, int db) {
+  int d = std::min(da, db);
+  double ra = RoundTo(a, d), rb = RoundTo(b, d);
+  return std::fabs(ra - rb) <= 1e-9 * std::max(1.0, std::fabs(ra));
+}
+
+std::string NumText(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  if (s == "-0") s = "0";
+  return s;
+}
+
+json NumJson(double v) {
+  if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 9e15) {
+    return json(static_cast<int64_t>(std::llround(v)));
+  }
+  return json(RoundTo(v, 6));
+}
+
+std::string Opt(const std::optional<int>& v) { return v ? std::to_string(*v) : "~"; }
+
+// One figure, whatever it came from, reduced to what consolidation needs.
+struct FigureIn {
+  std::string type, indicator, component, approx;
+  Subject subject;
+  std::optional<int> year, out_of, from_year, page;
+  std::optional<double> scale;
+  std::string scope, measure, direction, object, status, level, unit;
+  double value = 0;
+  double confidence = 0.5;
+  // Where the source comes from, read only when the source is kept.
+  std::string_view doc_id, doc_sha256;
+  const json* from_json = nullptr;
+  const Document* from_doc = nullptr;
+  const Figure* doc_figure = nullptr;
+  const CodePointIndex* cps = nullptr;
+};
+
+FactSource MakeSource(const FigureIn& f) {
+  FactSource src;
+  src.doc_id = f.doc_id;
+  src.doc_sha256 = f.doc_sha256;
+  src.value = f.value;
+  src.year = f.year;
+  src.approx = f.approx;
+  if (f.from_json != nullptr) {
+    const json& fig = *f.from_json;
+    src.figure_id = Str(fig, "id");
+    if (const json* sp = Field(fig, "span"); sp && sp->is_array() && sp->size() == 2 &&
+                                             (*sp)[0].is_number() && (*sp)[1].is_number()) {
+      src.span_begin = (*sp)[0].get<int64_t>();
+      src.span_end = (*sp)[1].get<int64_t>();
+    }
+    src.text = Str(fig, "text");
+    src.sentence = Str(fig, "sentence");
+  } else if (f.from_doc != nullptr && f.doc_figure != nullptr) {
+    const Document& doc = *f.from_doc;
+    const Figure& g = *f.doc_figure;
+    src.figure_id = g.id;
+    if (g.span.end <= doc.text.size() && g.span.begin <= g.span.end) {
+      src.span_begin = static_cast<int64_t>(f.cps->CodePoints(g.span.begin));
+      src.span_end = static_cast<int64_t>(f.cps->CodePoints(g.span.end));
+      src.text = std::string(doc.Slice(g.span));
+    }
+    if (g.sentence.end <= doc.text.size() && g.sentence.begin <= g.sentence.end) {
+      src.sentence = std::string(doc.Slice(g.sentence));
+    }
+  }
+  return src;
+}
+
+bool IsCountChange(const FigureIn& f) { return f.type == "change" && f.measure == "count"; }
+
+// The subject part of a key, or "" when the figure is about no one usable.
+std::string SubjectKeyOf(const Subject& s) {
+  switch (s.kind) {
+    case SubjectKind::kNone:
+    case SubjectKind::kUnknown:
+      return "";
+    case SubjectKind::kNation:
+      return "nation";
+    default:
+      break;
+  }
+  std::string kind(SubjectKindName(s.kind));
+  if (!s.id.empty()) return kind + ":" + s.id;
+  if (!s.name.empty()) return kind + ":" + SubjectNameKey(s.name);
+  return "";
+}
+
+json SourceJson(const FactSource& s) {
+  json j = {{"doc", s.doc_id},
+            {"sha256", s.doc_sha256},
+            {"figure", s.figure_id},
+            {"span", s.span_begin >= 0 ? json::array({s.span_begin, s.span_end}) : json(nullptr)},
+            {"text", s.text},
+            {"sentence", s.sentence},
+            {"year", s.year ? json(*s.year) : json(nullptr)},
+            {"value", NumJson(s.value)}};
+  if (!s.approx.empty()) j["approx"] = s.approx;
+  return j;
+}
+
+enum class KeyResult { kOk, kNoSubject, kNoYear };
+
+KeyResult KeyOf(const FigureIn& f, std::string* subject_key, std::string* key) {
+  *subject_key = SubjectKeyOf(f.subject);
+  if (subject_key->empty()) return KeyResult::kNoSubject;
+  if (!f.year) return KeyResult::kNoYear;
+  std::string& k = *key;
+  k.clear();
+  k += f.type;
+  k += '|';
+  k += f.indicator.empty() ? "~" : f.indicator;
+  k += '|';
+  k += f.component;
+  k += '|';
+  k += *subject_key;
+  k += '|';
+  k += std::to_string(*f.year);
+  if (f.type == "score") {
+    k += "|scale=" + (f.scale ? NumText(*f.scale) : std::string("~"));
+  } else if (f.type == "rank") {
+    k += "|of=" + Opt(f.out_of) + "|scope=" + f.scope;
+  } else if (f.type == "change") {
+    k += "|" + f.measure + "|" + f.direction + "|from=" + Opt(f.from_year) + "|scope=" + f.scope;
+  }
+  if (f.type == "count" || f.type == "rate" || IsCountChange(f)) {
+    k += "|" + f.object + "|" + f.status + "|" + f.level;
+  }
+  return KeyResult::kOk;
+}
+
+// Reads a chiso/1 figure object. REQUIRES: an object with a string type and
+// a numeric value.
+void FromJson(const json& fig, FigureIn* out) {
+  FigureIn& f = *out;
+  f = FigureIn{};
+  f.from_json = &fig;
+  auto str = [](const json& v, std::string* to) {
+    if (v.is_string()) *to = v.get_ref<const std::string&>();
+  };
+  auto integer = [](const json& v, std::optional<int>* to) {
+    if (v.is_number()) *to = static_cast<int>(std::llround(v.get<double>()));
+  };
+  // One pass over the members: a lookup per field would cost a map search each.
+  for (auto it = fig.begin(); it != fig.end(); ++it) {
+    const std::string& k = it.key();
+    const json& v = it.value();
+    if (v.is_null()) continue;
+    switch (k[0]) {
+      case 'a': if (k == "approx") str(v, &f.approx); break;
+      case 'c':
+        if (k == "component") str(v, &f.component);
+        else if (k == "confidence" && v.is_number()) f.confidence = v.get<double>();
+        break;
+      case 'd': if (k == "direction") str(v, &f.direction); break;
+      case 'f': if (k == "from_year") integer(v, &f.from_year); break;
+      case 'i': if (k == "indicator") str(v, &f.indicator); break;
+      case 'l': if (k == "level") str(v, &f.level); break;
+      case 'm': if (k == "measure") str(v, &f.measure); break;
+      case 'o':
+        if (k == "out_of") integer(v, &f.out_of);
+        else if (k == "object") str(v, &f.object);
+        break;
+      case 's':
+        if (k == "subject" && v.is_object()) {
+          f.subject.kind = SubjectKindFromName(Str(v, "kind")).value_or(SubjectKind::kNone);
+          f.subject.name = Str(v, "name");
+          f.subject.id = Str(v, "id");
+        } else if (k == "scale" && v.is_number()) {
+          f.scale = v.get<double>();
+        } else if (k == "scope") {
+          str(v, &f.scope);
+        } else if (k == "status") {
+          str(v, &f.status);
+        }
+        break;
+      case 't': if (k == "type") str(v, &f.type); break;
+      case 'u': if (k == "unit") str(v, &f.unit); break;
+      case 'v': if (k == "value" && v.is_number()) f.value = v.get<double>(); break;
+      case 'y': if (k == "year") integer(v, &f.year); break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
+int DecimalsOf(double v) {
+  for (int d = 0; d < 6; ++d) {
+    if (std::fabs(RoundTo(v, d) - v) <= 1e-9 * std::max(1.0, std::fabs(v))) return d;
+  }
+  return 6;
+}
+
+std::string FactKey(const json& figure) {
+  if (!figure.is_object() || Str(figure, "type").empty() || !Num(figure, "value")) return "";
+  FigureIn f;
+  FromJson(figure, &f);
+  std::string subject_key, key;
+  return KeyOf(f, &subject_key, &key) == KeyResult::kOk ? key : std::string();
+}
+
+bool ValuesAgree(double a, double b) { return AgreeAt(a, DecimalsOf(a), b, DecimalsOf(b)); }
+
+struct Consolidator::Impl {
+  ConsolidateOptions options;
+  ConsolidateStats stats;
+  std::vector<Fact> facts;
+  std::unordered_map<std::string, size_t> index;  // key -> facts[i]
+  std::unordered_set<uint64_t> seen_docs;         // sha256 prefixes
+  std::vector<ConsolidateConflict> conflicts;
+  uint64_t doc_serial = 0;
+  bool finished = false;
+  std::string key_buf;
+
+  // Returns false when the figure cannot be a fact (counted in stats).
+  bool MakeKey(const FigureIn& f, std::string* subject_key, std::string* key) {
+    switch (KeyOf(f, subject_key, key)) {
+      case KeyResult::kNoSubject:
+        ++stats.skipped_no_subject;
+        return false;
+      case KeyResult::kNoYear:
+        ++stats.skipped_no_year;
+        return false;
+      case KeyResult::kOk:
+        break;
+    }
+    return true;
+  }
+
+  void AddSource(FactValue& v, const FigureIn& f) {
+    if (static_cast<int>(v.sources.size()) >= options.max_sources) return;
+    v.sources.push_back(MakeSource(f));
+  }
+
+  void Count(FactValue& v, const FigureIn& f) {
+    ++v.figures;
+    if (v.last_doc != doc_serial) {
+      v.last_doc = doc_serial;
+      ++v.docs;
+      v.log_miss += std::log(1.0 - std::clamp(f.confidence, 0.0, 0.99));
+    }
+    AddSource(v, f);
+  }
+
+  void AddFigure(const FigureIn& f) {
+    ++stats.figures;
+    std::string subject_key;
+    if (!MakeKey(f, &subject_key, &key_buf)) return;
+    ++stats.used;
+    auto [it, inserted] = index.try_emplace(key_buf, facts.size());
+    if (inserted) {
+      Fact& n = facts.emplace_back();
+      n.key = key_buf;
+      n.type = f.type;
+      n.indicator = f.indicator;
+      n.component = f.component;
+      n.subject = f.subject;
+      n.subject_key = subject_key;
+      n.year = *f.year;
+      if (f.type == "score") n.scale = f.scale;
+      if (f.type == "rank") n.out_of = f.out_of;
+      if (f.type == "rank" || f.type == "change") n.scope = f.scope;
+      if (f.type == "change") {
+        n.measure = f.measure;
+        n.direction = f.direction;
+        n.from_year = f.from_year;
+      }
+      if (f.type == "count" || f.type == "rate" || IsCountChange(f)) {
+        n.object = f.object;
+        n.status = f.status;
+        n.level = f.level;
+      }
+      n.unit = f.unit;
+    }
+    Fact& fact = facts[it->second];
+    if (fact.last_doc != doc_serial) {
+      fact.last_doc = doc_serial;
+      ++fact.docs;
+    }
+    if (!f.approx.empty()) {
+      if (fact.approx.figures == 0) {
+        fact.approx.value = f.value;
+        fact.approx.decimals = DecimalsOf(f.value);
+        fact.approx.explanation = f.approx;  // the approx word of the first
+      }
+      Count(fact.approx, f);
+      return;
+    }
+    int d = DecimalsOf(f.value);
+    for (FactValue& v : fact.values) {
+      if (AgreeAt(v.value, v.decimals, f.value, d)) {
+        if (d > v.decimals) {
+          v.value = f.value;
+          v.decimals = d;
+        }
+        Count(v, f);
+        return;
+      }
+    }
+    FactValue& v = fact.values.emplace_back();
+    v.value = f.value;
+    v.decimals = d;
+    Count(v, f);
+  }
+
+  // True when the document is new (and marks it seen).
+  bool NewDocument(const std::string& sha256) {
+    ++doc_serial;
+    if (sha256.size() < 16) return true;  // no usable hash: trust it
+    uint64_t h = std::stoull(sha256.substr(0, 16), nullptr, 16);
+    if (!seen_docs.insert(h).second) {
+      ++stats.duplicate_docs;
+      return false;
+    }
+    return true;
+  }
+
+  // ---- Finish ----
+
+  const Fact* Find(const std::string& key) const {
+    auto it = index.find(key);
+    return it == index.end() ? nullptr : &facts[it->second];
+  }
+
+  // The cluster with the most documents (then figures, then first seen),
+  // among those `usable` allows; -1 if none.
+  template <typename Pred>
+  static int Majority(const Fact& f, Pred usable) {
+    int best = -1;
+    for (int i = 0; i < static_cast<int>(f.values.size()); ++i) {
+      if (!usable(i)) continue;
+      const FactValue& v = f.values[i];
+      if (best < 0 || v.docs > f.values[best].docs ||
+          (v.docs == f.values[best].docs && v.figures > f.values[best].figures)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  // Key of the same fact one year earlier.
+  static std::string KeyAtYear(const Fact& f, int year) {
+    std::string k = f.key;
+    // The year is the fifth '|'-separated field.
+    size_t pos = 0;
+    for (int i = 0; i < 4; ++i) pos = k.find('|', pos) + 1;
+    size_t end = k.find('|', pos);
+    k.replace(pos, end == std::string::npos ? std::string::npos : end - pos, std::to_string(year));
+    return k;
+  }
+
+  // year_shift: cluster i's value is the year-1 majority value (and some
+  // other cluster's is not).
+  void CheckYearShift(Fact& f) {
+    const Fact* prev = Find(KeyAtYear(f, f.year - 1));
+    if (prev == nullptr || prev->values.empty()) return;
+    int pm = Majority(*prev, [](int) { return true; });
+    const FactValue& p = prev->values[pm];
+    std::vector<bool> equal(f.values.size());
+    bool some_differs = false;
+    for (size_t i = 0; i < f.values.size(); ++i) {
+      equal[i] = AgreeAt(f.values[i].value, f.values[i].decimals, p.value, p.decimals);
+      if (!equal[i]) some_differs = true;
+    }
+    if (!some_differs) return;
+    for (size_t i = 0; i < f.values.size(); ++i) {
+      if (!equal[i] || !f.values[i].explanation.empty()) continue;
+      // Never explain away a value better supported than every other one.
+      bool outweighed = false;
+      for (size_t k = 0; k < f.values.size(); ++k) {
+        if (!equal[k] && f.values[k].docs >= f.values[i].docs) outweighed = true;
+      }
+      if (!outweighed) continue;
+      f.values[i].explanation = "year_shift";
+      f.values[i].explanation_detail =
+          NumText(f.values[i].value) + " is the " + std::to_string(f.year - 1) + " value (" +
+          std::to_string(p.docs) + " document(s) give it for " + std::to_string(f.year - 1) +
+          "); re-attributed to " + std::to_string(f.year - 1);
+    }
+  }
+
+  // Change facts that relate this fact's year to the year before.
+  std::vector<const Fact*> ChangesFor(const Fact& f, const std::string& measure) const {
+    std::vector<const Fact*> out;
+    for (const char* dir : {"up", "down"}) {
+      for (const std::string& from : {std::to_string(f.year - 1), std::string("~")}) {
+        std::string k = "change|" + (f.indicator.empty() ? std::string("~") : f.indicator) + "|" +
+                        f.component + "|" + f.subject_key + "|" + std::to_string(f.year) + "|" +
+                        measure + "|" + dir + "|from=" + from + "|scope=" + f.scope;
+        if (const Fact* c = Find(k)) out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  // change_arithmetic: another cluster's value minus (plus) a stated change
+  // gives cluster i's value, so cluster i is the year-1 value.
+  void CheckChangeArithmetic(Fact& f) {
+    if (f.type != "score" && f.type != "rank") return;
+    std::vector<const Fact*> changes = ChangesFor(f, f.type);
+    for (const Fact* c : changes) {
+      for (const FactValue& cv : c->values) {
+        for (size_t j = 0; j < f.values.size(); ++j) {
+          const FactValue& cur = f.values[j];
+          if (!cur.explanation.empty()) continue;
+          // Score up by c: previous = cur - c. Rank up by c places (better,
+          // a smaller number): previous = cur + c.
+          double sign = (c->direction == "up") == (f.type == "score") ? -1.0 : 1.0;
+          double prev = cur.value + sign * cv.value;
+          int d = std::min(cur.decimals, cv.decimals);
+          for (size_t i = 0; i < f.values.size(); ++i) {
+            if (i == j || !f.values[i].explanation.empty()) continue;
+            // Never explain away a value better supported than the one
+            // explaining it.
+            if (f.values[i].docs > cur.docs) continue;
+            if (!AgreeAt(prev, d, f.values[i].value, f.values[i].decimals)) continue;
+            f.values[i].explanation = "change_arithmetic";
+            f.values[i].explanation_detail =
+                NumText(cur.value) + (sign < 0 ? " - " : " + ") + NumText(cv.value) + " = " +
+                NumText(RoundTo(prev, std::max(cur.decimals, cv.decimals))) + " (" + f.type + " " + std::to_string(f.year) + ", " +
+                c->direction + " " + NumText(cv.value) + " from " + std::to_string(f.year - 1) +
+                "): " + NumText(f.values[i].value) + " is the " + std::to_string(f.year - 1) +
+                " value; re-attributed to " + std::to_string(f.year - 1);
+          }
+        }
+      }
+    }
+  }
+
+  void Resolve(Fact& f) {
+    if (f.values.empty()) {
+      f.chosen = -1;
+      f.value = f.approx.value;
+      f.confidence = std::round((1.0 - std::exp(f.approx.log_miss)) * 0.5 * 1e4) / 1e4;
+      return;
+    }
+    if (f.values.size() > 1) {
+      CheckChangeArithmetic(f);
+      CheckYearShift(f);
+    }
+    f.chosen = Majority(f, [&](int i) { return f.values[i].explanation.empty(); });
+    if (f.chosen < 0) f.chosen = Majority(f, [](int) { return true; });
+    const FactValue& c = f.values[f.chosen];
+    f.value = c.value;
+    double s = static_cast<double>(c.docs), d = 0, e = 0;
+    for (int i = 0; i < static_cast<int>(f.values.size()); ++i) {
+      if (i == f.chosen) continue;
+      (f.values[i].explanation.empty() ? d : e) += static_cast<double>(f.values[i].docs);
+    }
+    double base = 1.0 - std::exp(c.log_miss);
+    f.confidence = std::round(base * s / (s + d + e / 4.0) * 1e4) / 1e4;
+    if (f.values.size() < 2) return;
+    // Only documents disagreeing with each other make a conflict. Values that
+    // all come from one document mean the key does not tell its figures apart
+    // (a national and a regional rank change, say): a warning, not a conflict.
+    bool one_document = true;
+    for (const FactValue& v : f.values) {
+      if (v.docs != 1 || v.last_doc != f.values[0].last_doc) one_document = false;
+    }
+    if (one_document) {
+      f.warnings.push_back({"ambiguous_in_document",
+                            std::to_string(f.values.size()) +
+                                " different values in one document; the first is kept",
+                            ""});
+      return;
+    }
+
+    ConsolidateConflict k;
+    k.kind = "value_disagreement";
+    k.id = "value|" + f.key;
+    k.facts = {f.key};
+    k.explained = true;
+    json values = json::array();
+    for (int i = 0; i < static_cast<int>(f.values.size()); ++i) {
+      const FactValue& v = f.values[i];
+      if (i != f.chosen && v.explanation.empty()) k.explained = false;
+      json sources = json::array();
+      for (const FactSource& src : v.sources) sources.push_back(SourceJson(src));
+      values.push_back({{"value", NumJson(v.value)},
+                        {"docs", v.docs},
+                        {"figures", v.figures},
+                        {"chosen", i == f.chosen},
+                        {"explanation", v.explanation.empty() ? json(nullptr) : json(v.explanation)},
+                        {"explanation_detail", v.explanation_detail},
+                        {"sources", std::move(sources)}});
+      if (!v.explanation.empty()) {
+        f.warnings.push_back({v.explanation,
+                              std::to_string(v.docs) + " document(s) give " + NumText(v.value) +
+                                  " for " + std::to_string(f.year) + "; " + v.explanation_detail,
+                              ""});
+      }
+    }
+    k.detail["values"] = std::move(values);
+    f.conflict = k.id;
+    if (!k.explained) {
+      f.warnings.push_back({"conflict",
+                            std::to_string(f.values.size()) + " values, not all explained", ""});
+    }
+    conflicts.push_back(std::move(k));
+  }
+
+  // rank_score_inversion over the resolved values.
+  void CheckRankScore() {
+    // ranking -> [(subject_key, rank fact)]
+    std::map<std::string, std::vector<const Fact*>> rankings;
+    for (const Fact& f : facts) {
+      if (f.type != "rank" || f.chosen < 0) continue;
+      std::string g = f.indicator + "|" + f.component + "|" + std::to_string(f.year) + "|" + f.scope +
+                      "|" + Opt(f.out_of);
+      rankings[g].push_back(&f);
+    }
+    // indicator|component|subject|year -> that unit's score facts (any scale)
+    std::unordered_map<std::string, std::vector<const Fact*>> scores;
+    for (const Fact& f : facts) {
+      if (f.type != "score" || f.chosen < 0) continue;
+      scores[f.indicator + "|" + f.component + "|" + f.subject_key + "|" + std::to_string(f.year)]
+          .push_back(&f);
+    }
+    for (auto& [g, ranks] : rankings) {
+      if (ranks.size() < 2) continue;
+      // Each ranked unit's score, same indicator/component/year; one scale.
+      struct Unit {
+        const Fact* rank;
+        const Fact* score;
+      };
+      std::map<std::string, std::vector<Unit>> by_scale;
+      for (const Fact* r : ranks) {
+        std::string prefix = r->indicator + "|" + r->component + "|" + r->subject_key + "|" +
+                             std::to_string(r->year);
+        auto sit = scores.find(prefix);
+        if (sit == scores.end()) continue;
+        for (const Fact* s : sit->second) {
+          by_scale[s->scale ? NumText(*s->scale) : std::string("~")].push_back({r, s});
+        }
+      }
+      for (auto& [scale, units] : by_scale) {
+        json pairs = json::array();
+        std::vector<std::string> keys;
+        const size_t n = units.size();
+        std::vector<double> score(n), rank(n);
+        std::vector<int> dec(n);
+        for (size_t a = 0; a < n; ++a) {
+          score[a] = units[a].score->value;
+          rank[a] = units[a].rank->value;
+          dec[a] = DecimalsOf(score[a]);
+        }
+        auto unit_json = [](const Unit& u) {
+          return json{{"subject", u.rank->subject.name.empty() ? u.rank->subject_key : u.rank->subject.name},
+                      {"score", NumJson(u.score->value)},
+                      {"rank", NumJson(u.rank->value)}};
+        };
+        for (size_t a = 0; a < n; ++a) {
+          for (size_t b = 0; b < n; ++b) {
+            if (!(score[a] > score[b]) || !(rank[a] > rank[b])) continue;
+            if (AgreeAt(score[a], dec[a], score[b], dec[b])) continue;
+            pairs.push_back({{"higher_score_worse_rank", unit_json(units[a])},
+                             {"lower_score_better_rank", unit_json(units[b])}});
+            for (const Unit* u : {&units[a], &units[b]}) {
+              keys.push_back(u->rank->key);
+              keys.push_back(u->score->key);
+            }
+          }
+        }
+        if (pairs.empty()) continue;
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        ConsolidateConflict k;
+        k.kind = "rank_score_inversion";
+        k.id = "rank_score_inversion|" + g + "|scale=" + scale;
+        k.facts = keys;
+        k.detail["pairs"] = std::move(pairs);
+        for (const std::string& key : keys) {
+          facts[index.at(key)].warnings.push_back({"rank_score_inversion", "see " + k.id, ""});
+        }
+        conflicts.push_back(std::move(k));
+      }
+    }
+  }
+
+  // parts_exceed_total over the resolved values.
+  void CheckTotals() {
+    for (const Fact& total : facts) {
+      if (total.type != "count" || !total.level.empty() || total.chosen < 0) continue;
+      std::string base = total.key.substr(0, total.key.size());  // ends with "|<level>" = "|"
+      base.pop_back();  // drop the trailing '|' before the empty level
+      double sum = 0;
+      json parts = json::object();
+      std::vector<std::string> keys = {total.key};
+      for (const char* level : {"province", "district", "commune"}) {
+        const Fact* p = Find(base + "|" + level);
+        if (p == nullptr || p->chosen < 0) continue;
+        sum += p->value;
+        parts[level] = NumJson(p->value);
+        keys.push_back(p->key);
+      }
+      if (keys.size() < 2 || !(sum > total.value + 1e-9)) continue;
+      ConsolidateConflict k;
+      k.kind = "parts_exceed_total";
+      k.id = "parts_exceed_total|" + total.key;
+      k.facts = keys;
+      k.detail["total"] = NumJson(total.value);
+      k.detail["parts"] = std::move(parts);
+      k.detail["sum"] = NumJson(sum);
+      for (const std::string& key : keys) {
+        facts[index.at(key)].warnings.push_back({"parts_exceed_total", "see " + k.id, ""});
+      }
+      conflicts.push_back(std::move(k));
+    }
+  }
+};
+
+Consolidator::Consolidator(ConsolidateOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  if (impl_->options.max_sources < 0) impl_->options.max_sources = 0;
+}
+Consolidator::~Consolidator() = default;
+
+void Consolidator::AddRecord(const json& record) {
+  Impl& m = *impl_;
+  ++m.stats.records;
+  if (Field(record, "error") != nullptr) {
+    ++m.stats.error_records;
+    return;
+  }
+  const json* figures = Field(record, "figures");
+  if (figures == nullptr || !figures->is_array() || figures->empty()) return;
+  const json* doc = Field(record, "doc");
+  std::string doc_id = doc ? Str(*doc, "id") : std::string();
+  std::string sha = doc ? Str(*doc, "sha256") : std::string();
+  if (!m.NewDocument(sha)) return;
+  FigureIn f;
+  for (const json& fig : *figures) {
+    if (!fig.is_object() || Str(fig, "type").empty() || !Num(fig, "value")) {
+      ++m.stats.figures;
+      ++m.stats.skipped_bad;
+      continue;
+    }
+    FromJson(fig, &f);
+    f.doc_id = doc_id;
+    f.doc_sha256 = sha;
+    m.AddFigure(f);
+  }
+}
+
+void Consolidator::AddDocument(const Document& doc) {
+  Impl& m = *impl_;
+  ++m.stats.records;
+  if (doc.failed()) {
+    ++m.stats.error_records;
+    return;
+  }
+  if (doc.figures.empty() || !m.NewDocument(doc.sha256)) return;
+  CodePointIndex cps(doc.text);
+  FigureIn f;
+  for (const Figure& g : doc.figures) {
+    f = FigureIn{};
+    f.type = g.type;
+    f.indicator = g.indicator;
+    f.component = g.component;
+    f.approx = g.approx;
+    f.subject = g.subject;
+    f.year = g.year;
+    f.out_of = g.out_of;
+    f.from_year = g.from_year;
+    f.scale = g.scale;
+    f.scope = g.scope;
+    f.measure = g.measure;
+    f.direction = g.direction;
+    f.object = g.object;
+    f.status = g.status;
+    f.level = g.level;
+    f.unit = g.unit;
+    f.value = g.value;
+    f.confidence = g.confidence;
+    f.doc_id = doc.id;
+    f.doc_sha256 = doc.sha256;
+    f.from_doc = &doc;
+    f.doc_figure = &g;
+    f.cps = &cps;
+    m.AddFigure(f);
+  }
+}
+
+Status Consolidator::AddJsonlFile(const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return Status::Error(path + ": cannot open");
+    in = &file;
+  }
+  std::string line;
+  size_t lineno = 0;
+  while (std::getline(*in, line)) {
+    ++lineno;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json record = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (record.is_discarded()) {
+      return Status::Error(path + ":" + std::to_string(lineno) + ": invalid JSON");
+    }
+    if (!record.is_object()) {
+      return Status::Error(path + ":" + std::to_string(lineno) + ": not a JSON object");
+    }
+    AddRecord(record);
+  }
+  if (in->bad()) return Status::Error(path + ": read error");
+  return Status::OK();
+}
+
+void Consolidator::Finish() {
+  Impl& m = *impl_;
+  if (m.finished) return;
+  m.finished = true;
+  for (Fact& f : m.facts) m.Resolve(f);
+  m.CheckRankScore();
+  m.CheckTotals();
+  // Sort facts by key, keeping the index valid.
+  std::sort(m.facts.begin(), m.facts.end(),
+            [](const Fact& a, const Fact& b) { return a.key < b.key; });
+  for (size_t i = 0; i < m.facts.size(); ++i) m.index[m.facts[i].key] = i;
+  std::sort(m.conflicts.begin(), m.conflicts.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+}
+
+bool Consolidator::finished() const { return impl_->finished; }
+const std::vector<Fact>& Consolidator::facts() const { return impl_->facts; }
+const std::vector<ConsolidateConflict>& Consolidator::conflicts() const { return impl_->conflicts; }
+const ConsolidateStats& Consolidator::stats() const { return impl_->stats; }
+
+size_t Consolidator::MemoryBytes() const {
+  const Impl& m = *impl_;
+  auto src_bytes = [](const FactValue& v) {
+    size_t n = v.sources.capacity() * sizeof(FactSource);
+    for (const FactSource& s : v.sources) {
+      n += s.doc_id.capacity() + s.doc_sha256.capacity() + s.figure_id.capacity() +
+           s.text.capacity() + s.sentence.capacity();
+    }
+    return n;
+  };
+  size_t n = m.facts.capacity() * sizeof(Fact);
+  for (const Fact& f : m.facts) {
+    n += 2 * f.key.capacity() + 48;  // key + its copy in the index, node overhead
+    n += f.values.capacity() * sizeof(FactValue) + src_bytes(f.approx);
+    for (const FactValue& v : f.values) n += src_bytes(v);
+  }
+  n += m.seen_docs.size() * 32;
+  return n;
+}
+
+json FactToJson(const Fact& f) {
+  json j;
+  j["schema"] = "chiso-facts/1";
+  j["record"] = "fact";
+  j["key"] = f.key;
+  j["type"] = f.type;
+  j["indicator"] = f.indicator.empty() ? json(nullptr) : json(f.indicator);
+  j["component"] = f.component.empty() ? json(nullptr) : json(f.component);
+  j["subject"] = {{"kind", std::string(SubjectKindName(f.subject.kind))},
+                  {"name", f.subject.name.empty() ? json(nullptr) : json(f.subject.name)},
+                  {"id", f.subject.id.empty() ? json(nullptr) : json(f.subject.id)}};
+  j["year"] = f.year;
+  if (f.type == "score") j["scale"] = f.scale ? NumJson(*f.scale) : json(nullptr);
+  if (f.type == "rank") j["out_of"] = f.out_of ? json(*f.out_of) : json(nullptr);
+  if (f.type == "rank" || f.type == "change") j["scope"] = f.scope.empty() ? json(nullptr) : json(f.scope);
+  if (f.type == "change") {
+    j["measure"] = f.measure;
+    j["direction"] = f.direction;
+    j["from_year"] = f.from_year ? json(*f.from_year) : json(nullptr);
+  }
+  if (f.type == "count" || f.type == "rate" || (f.type == "change" && f.measure == "count")) {
+    j["object"] = f.object.empty() ? json(nullptr) : json(f.object);
+    j["status"] = f.status.empty() ? json(nullptr) : json(f.status);
+    j["level"] = f.level.empty() ? json(nullptr) : json(f.level);
+  }
+  j["value"] = NumJson(f.value);
+  j["approx"] = f.chosen < 0 ? json(f.approx.explanation) : json(nullptr);
+  j["unit"] = f.unit.empty() ? json(nullptr) : json(f.unit);
+  const FactValue* chosen = f.chosen >= 0 ? &f.values[f.chosen] : &f.approx;
+  j["sources"] = chosen->docs;
+  j["documents"] = f.docs;
+  j["confidence"] = f.confidence;
+  j["conflict"] = f.conflict.empty() ? json(nullptr) : json(f.conflict);
+  json sup = json::array();
+  for (const FactSource& s : chosen->sources) sup.push_back(SourceJson(s));
+  j["supporting"] = std::move(sup);
+  json apx = json::array();
+  if (f.chosen >= 0) {
+    for (const FactSource& s : f.approx.sources) apx.push_back(SourceJson(s));
+  }
+  j["approximate"] = std::move(apx);
+  json warnings = json::array();
+  for (const Warning& w : f.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
+  j["warnings"] = std::move(warnings);
+  return j;
+}
+
+json ConflictToJson(const ConsolidateConflict& c) {
+  json j;
+  j["schema"] = "chiso-facts/1";
+  j["record"] = "conflict";
+  j["id"] = c.id;
+  j["kind"] = c.kind;
+  j["facts"] = c.facts;
+  j["explained"] = c.explained;
+  for (auto it = c.detail.begin(); it != c.detail.end(); ++it) j[it.key()] = it.value();
+  return j;
+}
+
+Status WriteFactsJsonl(const Consolidator& c, const std::string& path) {
+  const bool to_stdout = path.empty() || path == "-";
+  // A device or pipe (/dev/null, a FIFO) is written in place: never renamed over.
+  struct stat st {};
+  const bool direct = !to_stdout && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  const std::string tmp = direct ? path : path + ".tmp";
+  std::FILE* out = to_stdout ? stdout : std::fopen(tmp.c_str(), "wb");
+  if (out == nullptr) return Status::Error(tmp + ": cannot open for writing");
+  std::string line;
+  bool ok = true;
+  auto put = [&](const json& j) {
+    line = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    line.push_back('\n');
+    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) ok = false;
+  };
+  for (const Fact& f : c.facts()) put(FactToJson(f));
+  for (const ConsolidateConflict& k : c.conflicts()) put(ConflictToJson(k));
+  if (std::fflush(out) != 0) ok = false;
+  if (to_stdout) return ok ? Status::OK() : Status::Error("write failed on stdout");
+  if (std::fclose(out) != 0) ok = false;
+  if (!ok) {
+    if (!direct) std::remove(tmp.c_str());
+    return Status::Error(tmp + ": write failed");
+  }
+  if (direct) return Status::OK();
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::Error("cannot rename " + tmp + " to " + path);
+  }
+  return Status::OK();
+}
+
+}  // namespace chiso

@@ -1,0 +1,385 @@
+#include "corpus/consolidate.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <set>
+#include <string>
+
+#include "corpus/conflict_gen.h"
+
+namespace chiso {
+namespace {
+
+using nlohmann::json;
+
+// A chiso/1 figure about a province.
+json Fig(const std::string& type, const char* indicator, const std::string& province, int year,
+         double value, json extra = json::object()) {
+  json f = {{"id", "f1"},
+            {"type", type},
+            {"indicator", indicator ? json(indicator) : json(nullptr)},
+            {"subject", {{"kind", "province"}, {"name", province}, {"id", province}}},
+            {"year", year},
+            {"value", value},
+            {"span", {0, 5}},
+            {"text", "x"},
+            {"sentence", "s"},
+            {"confidence", 0.9}};
+  if (type == "score" && !extra.contains("scale")) f["scale"] = 100;
+  for (auto it = extra.begin(); it != extra.end(); ++it) f[it.key()] = it.value();
+  return f;
+}
+
+json Rec(const std::string& id, json figures) {
+  // A distinct fake sha256 per doc id.
+  std::string sha = std::to_string(std::hash<std::string>{}(id));
+  sha.resize(64, '0');
+  return {{"schema", "chiso/1"},
+          {"doc", {{"id", id}, {"sha256", sha}}},
+          {"figures", std::move(figures)},
+          {"error", nullptr}};
+}
+
+const Fact* FindFact(const Consolidator& c, const std::string& type, const std::string& subject,
+                     int year) {
+  for (const Fact& f : c.facts()) {
+    if (f.type == type && f.subject.id == subject && f.year == year) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Explanations(const ConsolidateConflict& k) {
+  std::vector<std::string> out;
+  for (const json& v : k.detail["values"]) {
+    if (!v["explanation"].is_null()) out.push_back(v["explanation"].get<std::string>());
+  }
+  return out;
+}
+
+TEST(ValuesAgreeTest, RoundsTheMorePreciseToTheOther) {
+  struct Case {
+    double a, b;
+    bool agree;
+  } cases[] = {
+      {83.87, 83.9, true},   {83.9, 83.87, true},  {83.87, 84.1, false}, {83.87, 84, true},
+      {83.87, 83.86, false}, {1567, 1570, false},  {87.6, 87.60, true},  {95.4, 95.45, false},
+      {95.4, 95.35, true},   {95.4, 95.46, false}, {0.5, 1, true},       {26, 27, false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(ValuesAgree(c.a, c.b), c.agree) << c.a << " vs " << c.b;
+  }
+  EXPECT_EQ(DecimalsOf(83.87), 2);
+  EXPECT_EQ(DecimalsOf(1567), 0);
+  EXPECT_EQ(DecimalsOf(42.676), 3);
+}
+
+TEST(ConsolidateTest, AgreeingSourcesMakeOneFactAndRaiseConfidence) {
+  Consolidator one, three;
+  one.AddRecord(Rec("a", {Fig("score", "PAR_INDEX", "quang-ninh", 2023, 91.04)}));
+  three.AddRecord(Rec("a", {Fig("score", "PAR_INDEX", "quang-ninh", 2023, 91.04)}));
+  three.AddRecord(Rec("b", {Fig("score", "PAR_INDEX", "quang-ninh", 2023, 91.04)}));
+  three.AddRecord(Rec("c", {Fig("score", "PAR_INDEX", "quang-ninh", 2023, 91.0)}));  // rounding
+  one.Finish();
+  three.Finish();
+  ASSERT_EQ(three.facts().size(), 1u);
+  EXPECT_TRUE(three.conflicts().empty());
+  const Fact& f = three.facts()[0];
+  EXPECT_DOUBLE_EQ(f.value, 91.04);  // the most precise
+  EXPECT_EQ(f.values[f.chosen].docs, 3u);
+  EXPECT_GT(f.confidence, one.facts()[0].confidence);
+  json j = FactToJson(f);
+  EXPECT_EQ(j["sources"], 3);
+  EXPECT_EQ(j["supporting"].size(), 3u);
+  EXPECT_TRUE(j["conflict"].is_null());
+}
+
+TEST(ConsolidateTest, DisagreementIsAConflictAndLowersConfidence) {
+  Consolidator agree, disagree;
+  for (Consolidator* c : {&agree, &disagree}) {
+    c->AddRecord(Rec("a", {Fig("score", "PCI", "ha-noi", 2022, 68.8)}));
+    c->AddRecord(Rec("b", {Fig("score", "PCI", "ha-noi", 2022, 68.8)}));
+  }
+  disagree.AddRecord(Rec("c", {Fig("score", "PCI", "ha-noi", 2022, 86.8)}));  // typo
+  agree.Finish();
+  disagree.Finish();
+  ASSERT_EQ(disagree.conflicts().size(), 1u);
+  const ConsolidateConflict& k = disagree.conflicts()[0];
+  EXPECT_EQ(k.kind, "value_disagreement");
+  EXPECT_FALSE(k.explained);
+  EXPECT_TRUE(Explanations(k).empty());
+  ASSERT_EQ(k.detail["values"].size(), 2u);
+  EXPECT_EQ(k.detail["values"][1]["sources"][0]["doc"], "c");
+  const Fact& f = disagree.facts()[0];
+  EXPECT_DOUBLE_EQ(f.value, 68.8);
+  EXPECT_LT(f.confidence, agree.facts()[0].confidence);
+  EXPECT_EQ(f.conflict, k.id);
+}
+
+// The seeds' case: 83,87% "2021" in one article, 86,77% "tăng 2,9 điểm so
+// với năm 2020" in another.
+TEST(ConsolidateTest, ChangeArithmeticExplainsTheOlderValue) {
+  Consolidator c;
+  c.AddRecord(Rec("000", {Fig("score", "PAR_INDEX", "ha-giang", 2021, 83.87)}));
+  c.AddRecord(Rec("004", {Fig("score", "PAR_INDEX", "ha-giang", 2021, 86.77),
+                          Fig("change", "PAR_INDEX", "ha-giang", 2021, 2.9,
+                              {{"measure", "score"}, {"direction", "up"}, {"from_year", 2020}})}));
+  c.Finish();
+  ASSERT_EQ(c.conflicts().size(), 1u);
+  const ConsolidateConflict& k = c.conflicts()[0];
+  EXPECT_TRUE(k.explained);
+  EXPECT_EQ(Explanations(k), std::vector<std::string>{"change_arithmetic"});
+  const Fact* f = FindFact(c, "score", "ha-giang", 2021);
+  ASSERT_NE(f, nullptr);
+  EXPECT_DOUBLE_EQ(f->value, 86.77);
+  ASSERT_FALSE(f->warnings.empty());
+  EXPECT_EQ(f->warnings[0].code, "change_arithmetic");
+  EXPECT_NE(f->warnings[0].message.find("re-attributed to 2020"), std::string::npos) << f->warnings[0].message;
+}
+
+TEST(ConsolidateTest, ChangeArithmeticOnRanks) {
+  Consolidator c;
+  // 28/63 in 2021, up 5 places from 2020 => 33 in 2020.
+  c.AddRecord(Rec("a", {Fig("rank", "PAR_INDEX", "ha-giang", 2021, 33, {{"out_of", 63}})}));
+  c.AddRecord(Rec("b", {Fig("rank", "PAR_INDEX", "ha-giang", 2021, 28, {{"out_of", 63}}),
+                        Fig("change", "PAR_INDEX", "ha-giang", 2021, 5,
+                            {{"measure", "rank"}, {"direction", "up"}, {"from_year", 2020}})}));
+  c.Finish();
+  ASSERT_EQ(c.conflicts().size(), 1u);
+  EXPECT_EQ(Explanations(c.conflicts()[0]), std::vector<std::string>{"change_arithmetic"});
+  EXPECT_DOUBLE_EQ(FindFact(c, "rank", "ha-giang", 2021)->value, 28);
+}
+
+TEST(ConsolidateTest, ChangeArithmeticNeverExplainsAwayTheMajority) {
+  Consolidator c;
+  // 10 twice, 7 once (a typo); up 3 places: 7 + 3 = 10, but 10 has more support.
+  c.AddRecord(Rec("a", {Fig("rank", "PCI", "x", 2021, 10, {{"out_of", 63}})}));
+  c.AddRecord(Rec("b", {Fig("rank", "PCI", "x", 2021, 10, {{"out_of", 63}})}));
+  c.AddRecord(Rec("c", {Fig("rank", "PCI", "x", 2021, 7, {{"out_of", 63}}),
+                        Fig("change", "PCI", "x", 2021, 3,
+                            {{"measure", "rank"}, {"direction", "up"}, {"from_year", 2020}})}));
+  c.Finish();
+  ASSERT_EQ(c.conflicts().size(), 1u);
+  EXPECT_FALSE(c.conflicts()[0].explained);
+  EXPECT_DOUBLE_EQ(FindFact(c, "rank", "x", 2021)->value, 10);
+}
+
+// Regression (seeds, An Giang 2020): "giảm 15 bậc" nationally and "giảm 1
+// bậc" in the region, in one article, share a key; that is not a conflict.
+TEST(ConsolidateTest, DifferentValuesInOneDocumentAreNotAConflict) {
+  Consolidator c;
+  json national = Fig("change", "PAR_INDEX", "an-giang", 2020, 15,
+                      {{"measure", "rank"}, {"direction", "down"}, {"from_year", 2019}});
+  json regional = national;
+  regional["value"] = 1;
+  c.AddRecord(Rec("002", {national, regional}));
+  c.Finish();
+  EXPECT_TRUE(c.conflicts().empty());
+  ASSERT_EQ(c.facts().size(), 1u);
+  EXPECT_DOUBLE_EQ(c.facts()[0].value, 15);
+  ASSERT_EQ(c.facts()[0].warnings.size(), 1u);
+  EXPECT_EQ(c.facts()[0].warnings[0].code, "ambiguous_in_document");
+}
+
+TEST(ConsolidateTest, YearShiftExplainsAValueOfTheYearBefore) {
+  Consolidator c;
+  c.AddRecord(Rec("a", {Fig("score", "SIPAS", "an-giang", 2020, 83.25)}));
+  c.AddRecord(Rec("b", {Fig("score", "SIPAS", "an-giang", 2021, 85.1)}));
+  c.AddRecord(Rec("c", {Fig("score", "SIPAS", "an-giang", 2021, 83.25)}));  // announced in 2021
+  c.Finish();
+  ASSERT_EQ(c.conflicts().size(), 1u);
+  EXPECT_TRUE(c.conflicts()[0].explained);
+  EXPECT_EQ(Explanations(c.conflicts()[0]), std::vector<std::string>{"year_shift"});
+  EXPECT_DOUBLE_EQ(FindFact(c, "score", "an-giang", 2021)->value, 85.1);
+}
+
+TEST(ConsolidateTest, RankScoreInversion) {
+  Consolidator c;
+  c.AddRecord(Rec("a", {Fig("score", "PAR_INDEX", "a", 2020, 91.04),
+                        Fig("rank", "PAR_INDEX", "a", 2020, 3, {{"out_of", 63}}),
+                        Fig("score", "PAR_INDEX", "b", 2020, 90.51),
+                        Fig("rank", "PAR_INDEX", "b", 2020, 2, {{"out_of", 63}}),
+                        Fig("score", "PAR_INDEX", "c", 2020, 80.0),
+                        Fig("rank", "PAR_INDEX", "c", 2020, 10, {{"out_of", 63}})}));
+  c.Finish();
+  ASSERT_EQ(c.conflicts().size(), 1u);
+  const ConsolidateConflict& k = c.conflicts()[0];
+  EXPECT_EQ(k.kind, "rank_score_inversion");
+  EXPECT_EQ(k.id, "rank_score_inversion|PAR_INDEX||2020||63|scale=100");
+  ASSERT_EQ(k.detail["pairs"].size(), 1u);
+  EXPECT_EQ(k.detail["pairs"][0]["higher_score_worse_rank"]["subject"], "a");
+}
+
+TEST(ConsolidateTest, ConsistentRankingHasNoInversion) {
+  Consolidator c;
+  c.AddRecord(Rec("a", {Fig("score", "PAR_INDEX", "a", 2020, 91.04), Fig("rank", "PAR_INDEX", "a", 2020, 1),
+                        Fig("score", "PAR_INDEX", "b", 2020, 90.51), Fig("rank", "PAR_INDEX", "b", 2020, 2)}));
+  c.Finish();
+  EXPECT_TRUE(c.conflicts().empty());
+}
+
+TEST(ConsolidateTest, PartsExceedTotal) {
+  auto count = [](const char* level, double v) {
+    return Fig("count", nullptr, "binh-thuan", 2023, v,
+               {{"object", "procedure"}, {"status", "total"}, {"level", level ? json(level) : json(nullptr)}});
+  };
+  Consolidator ok, bad;
+  ok.AddRecord(Rec("a", {count(nullptr, 1945), count("province", 1464), count("district", 314),
+                         count("commune", 167)}));
+  bad.AddRecord(Rec("a", {count(nullptr, 1836), count("province", 1464), count("district", 314),
+                          count("commune", 167)}));
+  ok.Finish();
+  bad.Finish();
+  EXPECT_TRUE(ok.conflicts().empty());
+  ASSERT_EQ(bad.conflicts().size(), 1u);
+  EXPECT_EQ(bad.conflicts()[0].kind, "parts_exceed_total");
+  EXPECT_EQ(bad.conflicts()[0].detail["sum"], 1945);
+  EXPECT_EQ(bad.conflicts()[0].facts.size(), 4u);
+}
+
+TEST(ConsolidateTest, SkipsWhatCannotBeAFactAndDuplicateDocuments) {
+  Consolidator c;
+  json unknown = Fig("score", "PAR_INDEX", "x", 2020, 90);
+  unknown["subject"] = {{"kind", "unknown"}, {"name", nullptr}, {"id", nullptr}};
+  json yearless = Fig("score", "PAR_INDEX", "x", 2020, 70);
+  yearless["year"] = nullptr;
+  json approx = Fig("score", "PAR_INDEX", "x", 2020, 83, {{"approx", "over"}});
+  c.AddRecord(Rec("a", {unknown, yearless, approx, Fig("score", "PAR_INDEX", "x", 2020, 83.87)}));
+  c.AddRecord(Rec("a", {Fig("score", "PAR_INDEX", "x", 2020, 99)}));  // same sha256: ignored
+  json failed = Rec("e", {Fig("score", "PAR_INDEX", "x", 2020, 11)});
+  failed["error"] = {{"code", "empty"}, {"message", "?"}};
+  c.AddRecord(failed);
+  c.Finish();
+  EXPECT_TRUE(c.conflicts().empty());
+  ASSERT_EQ(c.facts().size(), 1u);
+  EXPECT_DOUBLE_EQ(c.facts()[0].value, 83.87);
+  EXPECT_EQ(FactToJson(c.facts()[0])["approximate"].size(), 1u);
+  EXPECT_EQ(c.stats().skipped_no_subject, 1u);
+  EXPECT_EQ(c.stats().skipped_no_year, 1u);
+  EXPECT_EQ(c.stats().duplicate_docs, 1u);
+  EXPECT_EQ(c.stats().error_records, 1u);
+}
+
+TEST(ConsolidateTest, SourcesAreCappedSoMemoryIsFlatInFigures) {
+  ConsolidateOptions o;
+  o.max_sources = 4;
+  auto run = [&](int docs) {
+    Consolidator c(o);
+    for (int d = 0; d < docs; ++d) {
+      json figs = json::array();
+      for (int u = 0; u < 50; ++u) {
+        figs.push_back(Fig("score", "PCI", "p" + std::to_string(u), 2022, 60 + u));
+      }
+      c.AddRecord(Rec("doc" + std::to_string(d), figs));
+    }
+    size_t before = c.MemoryBytes() - docs * 32;  // minus the seen-document set
+    c.Finish();
+    EXPECT_EQ(c.facts().size(), 50u);
+    EXPECT_EQ(c.facts()[0].values[0].docs, static_cast<size_t>(docs));
+    EXPECT_EQ(c.facts()[0].values[0].sources.size(), std::min<size_t>(4, docs));
+    return before;
+  };
+  size_t small = run(10), large = run(200);
+  EXPECT_EQ(small, large);
+}
+
+TEST(ConsolidateTest, JsonlFileErrorsNameTheLine) {
+  std::string path = testing::TempDir() + "/consolidate_bad.jsonl";
+  {
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs("{\"doc\": {\"id\": \"a\"}, \"figures\": []}\n\n[1]\n", f);
+    std::fclose(f);
+  }
+  Consolidator c;
+  Status s = c.AddJsonlFile(path);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(":3: not a JSON object"), std::string::npos) << s.message();
+}
+
+// Planted conflicts: detection precision and recall >= 0.95.
+struct Score {
+  int tp = 0, fp = 0, fn = 0, expl_ok = 0, expl_total = 0;
+  double precision() const { return tp + fp == 0 ? 1 : double(tp) / (tp + fp); }
+  double recall() const { return tp + fn == 0 ? 1 : double(tp) / (tp + fn); }
+};
+
+Score RunGenerated(const ConflictGenOptions& o, ConflictGenTruth* truth, std::string* misses) {
+  Consolidator c;
+  GenerateConflictCorpus(o, [&](const json& r) { c.AddRecord(r); }, truth);
+  c.Finish();
+  Score s;
+  std::set<std::string> found;
+  for (const ConsolidateConflict& k : c.conflicts()) {
+    found.insert(k.id);
+    auto it = truth->conflicts.find(k.id);
+    if (it == truth->conflicts.end()) {
+      ++s.fp;
+      *misses += "FP " + k.id + " " + ConflictToJson(k).dump() + "\n";
+      continue;
+    }
+    ++s.tp;
+    if (k.kind == "value_disagreement") {
+      ++s.expl_total;
+      std::vector<std::string> e = Explanations(k);
+      std::string got = e.empty() ? "" : e[0];
+      if (got == it->second) ++s.expl_ok;
+      else *misses += "EXPL " + k.id + " want '" + it->second + "' got '" + got + "'\n";
+    }
+  }
+  for (const auto& [id, expl] : truth->conflicts) {
+    if (!found.count(id)) {
+      ++s.fn;
+      *misses += "FN " + id + "\n";
+    }
+  }
+  return s;
+}
+
+TEST(ConflictGenTest, DetectionPrecisionAndRecallAtLeast95Percent) {
+  for (uint64_t seed : {1, 2, 3, 42}) {
+    ConflictGenOptions o;
+    o.seed = seed;
+    ConflictGenTruth truth;
+    std::string misses;
+    Score s = RunGenerated(o, &truth, &misses);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    EXPECT_GT(truth.planted_typos, 10u);
+    EXPECT_GT(truth.planted_shifts, 10u);
+    EXPECT_GT(truth.planted_inversions, 0u);
+    EXPECT_GT(truth.planted_parts, 0u);
+    EXPECT_GE(s.precision(), 0.95) << misses;
+    EXPECT_GE(s.recall(), 0.95) << misses;
+    EXPECT_GE(double(s.expl_ok) / std::max(1, s.expl_total), 0.95) << misses;
+    std::printf("seed %llu: %zu records, %zu figures, %zu expected conflicts; P %.4f R %.4f "
+                "(tp %d fp %d fn %d), explanations %d/%d\n",
+                static_cast<unsigned long long>(seed), truth.records, truth.figures,
+                truth.conflicts.size(), s.precision(), s.recall(), s.tp, s.fp, s.fn, s.expl_ok,
+                s.expl_total);
+  }
+}
+
+TEST(ConflictGenTest, NoPlantsNoConflicts) {
+  ConflictGenOptions o;
+  o.p_typo = o.p_year_shift = o.p_inversion = o.p_parts_exceed = 0;
+  ConflictGenTruth truth;
+  std::string misses;
+  Score s = RunGenerated(o, &truth, &misses);
+  EXPECT_TRUE(truth.conflicts.empty());
+  EXPECT_EQ(s.fp, 0) << misses;
+}
+
+TEST(ConflictGenTest, Deterministic) {
+  auto digest = [](uint64_t seed) {
+    ConflictGenOptions o;
+    o.seed = seed;
+    o.units = 10;
+    std::string all;
+    GenerateConflictCorpus(o, [&](const json& r) { all += r.dump() + "\n"; }, nullptr);
+    return all;
+  };
+  EXPECT_EQ(digest(7), digest(7));
+  EXPECT_NE(digest(7), digest(8));
+}
+
+}  // namespace
+}  // namespace chiso

@@ -1,0 +1,569 @@
+#include "corpus/sink.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace chiso {
+namespace {
+
+Status Errno(const std::string& what) { return Status::Error(what + ": " + std::strerror(errno)); }
+
+Status WriteAll(int fd, const char* data, size_t size, const std::string& path) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno("write " + path);
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- JsonlWriter
+
+Status JsonlWriter::Open(const std::string& path, const Options& options,
+                         std::unique_ptr<JsonlWriter>* out) {
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.append ? O_APPEND : O_TRUNC);
+  int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) return Errno("cannot write " + path);
+  std::unique_ptr<JsonlWriter> w(new JsonlWriter());
+  w->path_ = path;
+  w->fd_ = fd;
+  w->sync_ = options.sync;
+  struct stat st;
+  if (::fstat(fd, &st) == 0) w->size_ = static_cast<uint64_t>(st.st_size);
+  *out = std::move(w);
+  return Status::OK();
+}
+
+JsonlWriter::~JsonlWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+uint64_t JsonlWriter::Add(std::string_view line) {
+  uint64_t at = size_ + buffer_.size();
+  buffer_.append(line);
+  ++pending_lines_;
+  return at;
+}
+
+Status JsonlWriter::Commit() {
+  if (!buffer_.empty()) {
+    if (Status s = WriteAll(fd_, buffer_.data(), buffer_.size(), path_); !s.ok()) {
+      // A full disk or I/O error mid-chunk: cut the partial chunk so the file
+      // still ends with whole committed records.
+      if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0) ::fdatasync(fd_);
+      return s;
+    }
+    size_ += buffer_.size();
+    buffer_.clear();
+    pending_lines_ = 0;
+  }
+  if (sync_ && ::fdatasync(fd_) != 0) return Errno("fdatasync " + path_);
+  return Status::OK();
+}
+
+Status JsonlWriter::Close() {
+  sync_ = false;  // the fsync below covers the last chunk
+  if (Status s = Commit(); !s.ok()) return s;
+  if (::fsync(fd_) != 0) return Errno("fsync " + path_);
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return Errno("close " + path_);
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- resume
+
+bool ResumeIndex::Committed(const std::string& id, const std::string& sha256) const {
+  auto it = by_id.find(id);
+  return it != by_id.end() && !it->second.error && !sha256.empty() &&
+         it->second.sha256 == sha256;
+}
+
+Status ScanCommitted(const std::string& path, ResumeIndex* index) {
+  *index = ResumeIndex();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Status::OK();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error("cannot read " + path);
+  std::string line;
+  uint64_t offset = 0;
+  for (;;) {
+    if (!std::getline(in, line)) break;
+    if (in.eof()) break;  // no '\n': a torn last line
+    nlohmann::json rec = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!rec.is_object() || !rec.contains("doc") || !rec["doc"].is_object() ||
+        !rec["doc"].contains("id") || !rec["doc"]["id"].is_string()) {
+      break;
+    }
+    const auto& doc = rec["doc"];
+    CommittedRecord c;
+    if (doc.contains("sha256") && doc["sha256"].is_string()) c.sha256 = doc["sha256"];
+    c.offset = offset;
+    c.length = line.size() + 1;
+    c.error = rec.contains("error") && !rec["error"].is_null();
+    index->by_id[doc["id"].get<std::string>()] = std::move(c);
+    ++index->records;
+    offset += line.size() + 1;
+  }
+  index->valid_size = offset;
+  uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::Error(path + ": " + ec.message());
+  if (size > offset) {
+    index->dropped_bytes = size - offset;
+    in.close();
+    if (::truncate(path.c_str(), static_cast<off_t>(offset)) != 0) return Errno("truncate " + path);
+  }
+  return Status::OK();
+}
+
+Status FsyncDirOf(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("open " + dir);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Errno("fsync " + dir);
+  return Status::OK();
+}
+
+Status RewriteInOrder(const std::string& path, const std::vector<std::string>& ids,
+                      const ResumeIndex& index) {
+  int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Errno("cannot read " + path);
+  std::string tmp = path + ".tmp";
+  std::unique_ptr<JsonlWriter> out;
+  if (Status s = JsonlWriter::Open(tmp, {.append = false, .sync = false}, &out); !s.ok()) {
+    ::close(in);
+    return s;
+  }
+  Status status;
+  std::string line;
+  for (const std::string& id : ids) {
+    auto it = index.by_id.find(id);
+    if (it == index.by_id.end()) {
+      status = Status::Error(path + ": no record for " + id);
+      break;
+    }
+    line.resize(it->second.length);
+    ssize_t n = ::pread(in, line.data(), line.size(), static_cast<off_t>(it->second.offset));
+    if (n != static_cast<ssize_t>(line.size())) {
+      status = n < 0 ? Errno("read " + path) : Status::Error(path + ": short read");
+      break;
+    }
+    out->Add(line);
+    if (out->pending() >= 4096) {
+      if (status = out->Commit(); !status.ok()) break;
+    }
+  }
+  ::close(in);
+  if (status.ok()) status = out->Close();
+  out.reset();
+  if (!status.ok()) {
+    std::remove(tmp.c_str());
+    return status;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename " + tmp);
+  return FsyncDirOf(path);
+}
+
+// ---------------------------------------------------------------- SQLite
+
+struct SqliteSink::Db {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* upsert_doc = nullptr;
+  sqlite3_stmt* drop_other_versions = nullptr;
+  sqlite3_stmt* drop_orphans = nullptr;
+  sqlite3_stmt* delete_figures = nullptr;
+  sqlite3_stmt* delete_warnings = nullptr;
+  sqlite3_stmt* upsert_figure = nullptr;
+  sqlite3_stmt* upsert_warning = nullptr;
+  bool in_transaction = false;
+
+  ~Db() {
+    if (in_transaction) Exec("ROLLBACK");
+    for (sqlite3_stmt* s : {upsert_doc, drop_other_versions, drop_orphans, delete_figures,
+                            delete_warnings, upsert_figure, upsert_warning}) {
+      sqlite3_finalize(s);
+    }
+    if (db) sqlite3_close(db);
+  }
+  Status Error(const std::string& what) const {
+    return Status::Error("sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  }
+  Status Exec(const char* sql) {
+    char* msg = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+      std::string m = msg ? msg : "unknown error";
+      sqlite3_free(msg);
+      return Status::Error("sqlite: " + m);
+    }
+    return Status::OK();
+  }
+  Status Prepare(const char* sql, sqlite3_stmt** out) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr) != SQLITE_OK) {
+      return Error("prepare");
+    }
+    return Status::OK();
+  }
+};
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+  doc_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  path TEXT,
+  format TEXT,
+  encoding TEXT,
+  title TEXT,
+  date TEXT,
+  subject_kind TEXT,
+  subject_name TEXT,
+  subject_id TEXT,
+  pages INTEGER,
+  error_code TEXT,
+  error_message TEXT,
+  PRIMARY KEY (doc_id, sha256)
+);
+CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
+CREATE TABLE IF NOT EXISTS figures (
+  doc_sha256 TEXT NOT NULL,
+  figure_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  indicator TEXT,
+  component TEXT,
+  subject_kind TEXT,
+  subject_name TEXT,
+  subject_id TEXT,
+  year INTEGER,
+  value REAL,
+  approx TEXT,
+  unit TEXT,
+  scale REAL,
+  "group" TEXT,
+  out_of INTEGER,
+  scope TEXT,
+  direction TEXT,
+  measure TEXT,
+  from_year INTEGER,
+  object TEXT,
+  status TEXT,
+  level TEXT,
+  span_start INTEGER,
+  span_end INTEGER,
+  source_start INTEGER,
+  source_end INTEGER,
+  text TEXT,
+  sentence TEXT,
+  page INTEGER,
+  rule TEXT,
+  confidence REAL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (doc_sha256, figure_id)
+);
+CREATE INDEX IF NOT EXISTS figures_subject_indicator_year
+  ON figures(subject_id, indicator, year);
+CREATE TABLE IF NOT EXISTS warnings (
+  doc_sha256 TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT,
+  figure_id TEXT,
+  PRIMARY KEY (doc_sha256, seq)
+);
+CREATE VIEW IF NOT EXISTS errors AS
+  SELECT doc_id, sha256, path, error_code AS code, error_message AS message
+  FROM documents WHERE error_code IS NOT NULL;
+)sql";
+
+// Binds a JSON scalar (string, number, bool, null) to parameter `i`.
+void Bind(sqlite3_stmt* st, int i, const nlohmann::json& v) {
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  } else if (v.is_number_integer()) {
+    sqlite3_bind_int64(st, i, v.get<int64_t>());
+  } else if (v.is_number()) {
+    sqlite3_bind_double(st, i, v.get<double>());
+  } else if (v.is_boolean()) {
+    sqlite3_bind_int(st, i, v.get<bool>());
+  } else {
+    sqlite3_bind_null(st, i);
+  }
+}
+
+const nlohmann::json& Field(const nlohmann::json& obj, const char* key) {
+  static const nlohmann::json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
+const nlohmann::json& Item(const nlohmann::json& arr, size_t i) {
+  static const nlohmann::json kNull;
+  return arr.is_array() && i < arr.size() ? arr[i] : kNull;
+}
+
+}  // namespace
+
+SqliteSink::SqliteSink() : db_(new Db()) {}
+SqliteSink::~SqliteSink() = default;
+
+Status SqliteSink::Open(const std::string& path, std::unique_ptr<SqliteSink>* out) {
+  std::unique_ptr<SqliteSink> sink(new SqliteSink());
+  Db& d = *sink->db_;
+  if (sqlite3_open_v2(path.c_str(), &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    return d.Error("open " + path);
+  }
+  sqlite3_busy_timeout(d.db, 10000);
+  if (Status s = d.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) return s;
+  if (Status s = d.Exec(kSchema); !s.ok()) return s;
+  // The schema version: set on creation, checked on every later open.
+  sqlite3_stmt* st = nullptr;
+  if (Status s = d.Prepare("SELECT value FROM meta WHERE key = 'schema_version'", &st); !s.ok()) {
+    return s;
+  }
+  std::string version;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    version = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  if (version.empty()) {
+    std::string sql = "INSERT INTO meta(key, value) VALUES ('schema_version', '" +
+                      std::to_string(kSchemaVersion) + "'), ('record_schema', 'chiso/1')";
+    if (Status s = d.Exec(sql.c_str()); !s.ok()) return s;
+  } else if (version != std::to_string(kSchemaVersion)) {
+    return Status::Error(path + ": database schema version " + version + ", this chiso writes " +
+                         std::to_string(kSchemaVersion));
+  }
+  const char* upsert_doc = R"sql(
+    INSERT INTO documents (doc_id, sha256, path, format, encoding, title, date, subject_kind,
+                           subject_name, subject_id, pages, error_code, error_message)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+    ON CONFLICT (doc_id, sha256) DO UPDATE SET
+      path = excluded.path, format = excluded.format, encoding = excluded.encoding,
+      title = excluded.title, date = excluded.date, subject_kind = excluded.subject_kind,
+      subject_name = excluded.subject_name, subject_id = excluded.subject_id,
+      pages = excluded.pages, error_code = excluded.error_code,
+      error_message = excluded.error_message)sql";
+  const char* upsert_figure = R"sql(
+    INSERT INTO figures (doc_sha256, figure_id, type, indicator, component, subject_kind,
+                         subject_name, subject_id, year, value, approx, unit, scale, "group",
+                         out_of, scope, direction, measure, from_year, object, status, level,
+                         span_start, span_end, source_start, source_end, text, sentence, page,
+                         rule, confidence, json)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)
+    ON CONFLICT (doc_sha256, figure_id) DO UPDATE SET
+      type = excluded.type, indicator = excluded.indicator, component = excluded.component,
+      subject_kind = excluded.subject_kind, subject_name = excluded.subject_name,
+      subject_id = excluded.subject_id, year = excluded.year, value = excluded.value,
+      approx = excluded.approx, unit = excluded.unit, scale = excluded.scale,
+      "group" = excluded."group", out_of = excluded.out_of, scope = excluded.scope,
+      direction = excluded.direction, measure = excluded.measure,
+      from_year = excluded.from_year, object = excluded.object, status = excluded.status,
+      level = excluded.level, span_start = excluded.span_start, span_end = excluded.span_end,
+      source_start = excluded.source_start, source_end = excluded.source_end,
+      text = excluded.text, sentence = excluded.sentence, page = excluded.page,
+      rule = excluded.rule, confidence = excluded.confidence, json = excluded.json)sql";
+  const char* upsert_warning = R"sql(
+    INSERT INTO warnings (doc_sha256, seq, code, message, figure_id) VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (doc_sha256, seq) DO UPDATE SET
+      code = excluded.code, message = excluded.message, figure_id = excluded.figure_id)sql";
+  for (auto [sql, stmt] : std::initializer_list<std::pair<const char*, sqlite3_stmt**>>{
+           {upsert_doc, &d.upsert_doc},
+           {"DELETE FROM documents WHERE doc_id = ?1 AND sha256 <> ?2 RETURNING sha256",
+            &d.drop_other_versions},
+           {"SELECT 1 FROM documents WHERE sha256 = ?1 LIMIT 1", &d.drop_orphans},
+           {"DELETE FROM figures WHERE doc_sha256 = ?1", &d.delete_figures},
+           {"DELETE FROM warnings WHERE doc_sha256 = ?1", &d.delete_warnings},
+           {upsert_figure, &d.upsert_figure},
+           {upsert_warning, &d.upsert_warning}}) {
+    if (Status s = d.Prepare(sql, stmt); !s.ok()) return s;
+  }
+  *out = std::move(sink);
+  return Status::OK();
+}
+
+Status SqliteSink::Add(const nlohmann::json& record) {
+  Db& d = *db_;
+  const nlohmann::json& doc = Field(record, "doc");
+  const nlohmann::json& id = Field(doc, "id");
+  if (!id.is_string()) return Status::Error("record without doc.id");
+  // A document that could not be read has no hash; key it by its id.
+  std::string sha = Field(doc, "sha256").is_string() ? Field(doc, "sha256").get<std::string>() : "";
+  if (sha.empty()) sha = "id:" + id.get<std::string>();
+  if (!d.in_transaction) {
+    if (Status s = d.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    d.in_transaction = true;
+  }
+  auto step = [&](sqlite3_stmt* st) -> Status {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? Status::OK() : d.Error("step");
+  };
+  auto clear_content = [&](const std::string& key) -> Status {
+    for (sqlite3_stmt* st : {d.delete_figures, d.delete_warnings}) {
+      sqlite3_bind_text(st, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+      if (Status s = step(st); !s.ok()) return s;
+    }
+    return Status::OK();
+  };
+
+  // Older versions of this document (other bytes) go, with their figures
+  // unless another document still has those bytes.
+  {
+    sqlite3_stmt* st = d.drop_other_versions;
+    Bind(st, 1, id);
+    sqlite3_bind_text(st, 2, sha.data(), static_cast<int>(sha.size()), SQLITE_TRANSIENT);
+    std::vector<std::string> gone;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      gone.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) return d.Error("delete old versions");
+    for (const std::string& old : gone) {
+      sqlite3_stmt* q = d.drop_orphans;
+      sqlite3_bind_text(q, 1, old.data(), static_cast<int>(old.size()), SQLITE_TRANSIENT);
+      bool used = sqlite3_step(q) == SQLITE_ROW;
+      sqlite3_reset(q);
+      sqlite3_clear_bindings(q);
+      if (!used) {
+        if (Status s = clear_content(old); !s.ok()) return s;
+      }
+    }
+  }
+
+  sqlite3_stmt* st = d.upsert_doc;
+  const nlohmann::json& subject = Field(doc, "subject");
+  const nlohmann::json& error = Field(record, "error");
+  Bind(st, 1, id);
+  sqlite3_bind_text(st, 2, sha.data(), static_cast<int>(sha.size()), SQLITE_TRANSIENT);
+  Bind(st, 3, Field(doc, "path"));
+  Bind(st, 4, Field(doc, "format"));
+  Bind(st, 5, Field(doc, "encoding"));
+  Bind(st, 6, Field(doc, "title"));
+  Bind(st, 7, Field(doc, "date"));
+  Bind(st, 8, Field(subject, "kind"));
+  Bind(st, 9, Field(subject, "name"));
+  Bind(st, 10, Field(subject, "id"));
+  Bind(st, 11, Field(doc, "pages"));
+  Bind(st, 12, Field(error, "code"));
+  Bind(st, 13, Field(error, "message"));
+  if (Status s = step(st); !s.ok()) return s;
+
+  // The figures and warnings of these bytes are replaced as a whole, so a
+  // rerun that finds fewer figures leaves none behind.
+  if (Status s = clear_content(sha); !s.ok()) return s;
+  const nlohmann::json& figures = Field(record, "figures");
+  if (figures.is_array()) {
+    for (const nlohmann::json& f : figures) {
+      st = d.upsert_figure;
+      const nlohmann::json& fs = Field(f, "subject");
+      sqlite3_bind_text(st, 1, sha.data(), static_cast<int>(sha.size()), SQLITE_TRANSIENT);
+      int i = 2;
+      for (const char* key : {"id", "type", "indicator", "component"}) Bind(st, i++, Field(f, key));
+      for (const char* key : {"kind", "name", "id"}) Bind(st, i++, Field(fs, key));
+      for (const char* key : {"year", "value", "approx", "unit", "scale", "group", "out_of",
+                              "scope", "direction", "measure", "from_year", "object", "status",
+                              "level"}) {
+        Bind(st, i++, Field(f, key));
+      }
+      Bind(st, i++, Item(Field(f, "span"), 0));
+      Bind(st, i++, Item(Field(f, "span"), 1));
+      Bind(st, i++, Item(Field(f, "source_span"), 0));
+      Bind(st, i++, Item(Field(f, "source_span"), 1));
+      for (const char* key : {"text", "sentence", "page", "rule", "confidence"}) {
+        Bind(st, i++, Field(f, key));
+      }
+      std::string json = f.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      sqlite3_bind_text(st, i++, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+      if (Status s = step(st); !s.ok()) return s;
+    }
+  }
+  const nlohmann::json& warnings = Field(record, "warnings");
+  if (warnings.is_array()) {
+    int64_t seq = 0;
+    for (const nlohmann::json& w : warnings) {
+      st = d.upsert_warning;
+      sqlite3_bind_text(st, 1, sha.data(), static_cast<int>(sha.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_int64(st, 2, seq++);
+      Bind(st, 3, Field(w, "code"));
+      Bind(st, 4, Field(w, "message"));
+      Bind(st, 5, Field(w, "figure"));
+      if (Status s = step(st); !s.ok()) return s;
+    }
+  }
+  return Status::OK();
+}
+
+Status SqliteSink::Commit() {
+  if (!db_->in_transaction) return Status::OK();
+  if (Status s = db_->Exec("COMMIT"); !s.ok()) return s;
+  db_->in_transaction = false;
+  return Status::OK();
+}
+
+Status SqliteSink::Count(Counts* out) {
+  auto count = [&](const char* sql, int64_t* n) -> Status {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_->db, sql, -1, &st, nullptr) != SQLITE_OK) return db_->Error("count");
+    *n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return Status::OK();
+  };
+  if (Status s = count("SELECT count(*) FROM documents", &out->documents); !s.ok()) return s;
+  if (Status s = count("SELECT count(*) FROM figures", &out->figures); !s.ok()) return s;
+  return count("SELECT count(*) FROM warnings", &out->warnings);
+}
+
+Status LoadJsonl(const std::string& path, SqliteSink* sink, size_t chunk, size_t* records) {
+  *records = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error("cannot read " + path);
+  std::string line;
+  size_t lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (line.empty()) continue;
+    nlohmann::json rec = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (rec.is_discarded()) {
+      return Status::Error(path + ":" + std::to_string(lineno) + ": not a JSON record");
+    }
+    if (Status s = sink->Add(rec); !s.ok()) {
+      return Status::Error(path + ":" + std::to_string(lineno) + ": " + s.message());
+    }
+    if (++*records % chunk == 0) {
+      if (Status s = sink->Commit(); !s.ok()) return s;
+    }
+  }
+  return sink->Commit();
+}
+
+}  // namespace chiso

@@ -1,0 +1,519 @@
+// Batch runs: choosing inputs (--files-from, --shard), crash-safe output and
+// --resume (killed with SIGKILL at random points, then resumed, must equal a
+// clean run record for record), and the SQLite sink.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "corpus/batch.h"
+#include "corpus/sink.h"
+#include "tests/test_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using chiso::InputFile;
+
+// ------------------------------------------------------------------ helpers
+
+using Result = chiso::testing_support::CommandResult;
+
+Result Sh(const std::string& args) { return chiso::testing_support::RunChiso(args); }
+
+// Starts chiso with `args` (stdin/stdout/stderr on /dev/null); returns its pid.
+pid_t Spawn(const std::vector<std::string>& args) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(CHISO_BIN));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(CHISO_BIN, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits for `pid`: its exit code, or 128 + signal.
+int Wait(pid_t pid) {
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> v;
+  std::istringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) v.push_back(line);
+  return v;
+}
+
+std::string IdOf(const std::string& line) { return nlohmann::json::parse(line)["doc"]["id"]; }
+
+// A path under the temp folder, unique to this process: several builds may
+// run this test at the same time.
+// All of them are removed when the tests end.
+std::vector<fs::path>& TmpPaths() {
+  static std::vector<fs::path> paths;
+  return paths;
+}
+
+fs::path Tmp(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / (name + "_" + std::to_string(getpid()));
+  TmpPaths().push_back(p);
+  return p;
+}
+
+class CleanUp : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    for (const fs::path& p : TmpPaths()) {
+      for (const char* suffix : {"", ".tmp", ".nl", ".nul"}) fs::remove_all(p.string() + suffix, ec);
+    }
+  }
+};
+const auto* const kCleanUp = ::testing::AddGlobalTestEnvironment(new CleanUp);
+
+const std::string kDev = std::string(CHISO_SOURCE_DIR) + "/corpus/dev";
+
+// A folder of `n` documents: the dev corpus copied under new names.
+fs::path MakeCorpus(const std::string& name, size_t n) {
+  fs::path dir = Tmp(name);
+  fs::remove_all(dir);
+  fs::create_directories(dir / "sub");
+  std::vector<fs::path> src;
+  for (const auto& e : fs::directory_iterator(kDev)) {
+    if (e.path().extension() == ".txt") src.push_back(e.path());
+  }
+  std::sort(src.begin(), src.end());
+  for (size_t i = 0; i < n; ++i) {
+    char prefix[16];
+    std::snprintf(prefix, sizeof prefix, "g%04zu_", i);
+    fs::path to = (i % 7 == 0 ? dir / "sub" : dir) / (prefix + src[i % src.size()].filename().string());
+    fs::copy_file(src[i % src.size()], to);
+  }
+  return dir;
+}
+
+// ------------------------------------------------------------------ inputs
+
+TEST(FileList, NewlineSeparatedSortedDeduplicated) {
+  std::vector<InputFile> v;
+  chiso::ParseFileList("b.txt\r\na dir/x.txt\n\nb.txt\nc.txt", &v);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].id, "a dir/x.txt");
+  EXPECT_EQ(v[0].path, "a dir/x.txt");
+  EXPECT_EQ(v[1].id, "b.txt");
+  EXPECT_EQ(v[2].id, "c.txt");
+}
+
+TEST(FileList, NulSeparatedKeepsNewlinesInNames) {
+  std::vector<InputFile> v;
+  chiso::ParseFileList(std::string("odd\nname.txt\0b.txt\0", 19), &v);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].id, "b.txt");
+  EXPECT_EQ(v[1].id, "odd\nname.txt");
+}
+
+TEST(Shard, ParsesKOverN) {
+  chiso::Shard s;
+  ASSERT_TRUE(chiso::ParseShard("2/5", &s).ok());
+  EXPECT_EQ(s.index, 2u);
+  EXPECT_EQ(s.count, 5u);
+  ASSERT_TRUE(chiso::ParseShard("0/1", &s).ok());
+  for (const char* bad : {"", "3", "3/3", "1/0", "-1/3", "a/3", "1/3x", "1/", "/3", " 1/3"}) {
+    EXPECT_FALSE(chiso::ParseShard(bad, &s).ok()) << bad;
+  }
+}
+
+TEST(Shard, EveryIdFallsInExactlyOneShard) {
+  for (uint64_t n : {1, 2, 3, 7, 64}) {
+    std::vector<size_t> sizes(n);
+    for (int i = 0; i < 5000; ++i) {
+      std::string id = "folder/doc_" + std::to_string(i) + ".txt";
+      int hits = 0;
+      for (uint64_t k = 0; k < n; ++k) {
+        if (chiso::InShard({k, n}, id)) {
+          ++hits;
+          ++sizes[k];
+        }
+      }
+      ASSERT_EQ(hits, 1) << id;
+    }
+    for (size_t s : sizes) EXPECT_GT(s, 5000 / n / 2) << "unbalanced shards, n=" << n;
+  }
+  // The hash is part of the interface: machines on other builds must agree.
+  EXPECT_EQ(chiso::ShardHash(""), 14695981039346656037ull);
+  EXPECT_EQ(chiso::ShardHash("a"), 0xaf63dc4c8601ec8cull);
+}
+
+TEST(Progress, FormatsRatesAndEta) {
+  EXPECT_EQ(chiso::FormatProgress(50, 100, 1, 2000000, 10),
+            "50/100 docs  5.0 docs/s  0.20 MB/s  1 error  ETA 10s");
+  EXPECT_EQ(chiso::FormatDuration(3725), "1h02m");
+  EXPECT_EQ(chiso::FormatDuration(187), "3m07s");
+}
+
+TEST(BatchCli, UnionOfShardsIsTheFullRun) {
+  Result full = Sh("extract -q --jobs 2 " + kDev);
+  ASSERT_EQ(full.code, 0);
+  std::vector<std::string> want = SplitLines(full.out);
+  ASSERT_GE(want.size(), 40u);
+  std::vector<std::string> got;
+  std::set<std::string> ids;
+  for (int k = 0; k < 3; ++k) {
+    Result part = Sh("extract -q --jobs 2 --shard " + std::to_string(k) + "/3 " + kDev);
+    ASSERT_EQ(part.code, 0);
+    std::vector<std::string> lines = SplitLines(part.out);
+    EXPECT_GT(lines.size(), 0u) << "shard " << k << " is empty";
+    for (const auto& l : lines) {
+      EXPECT_TRUE(ids.insert(IdOf(l)).second) << "in two shards: " << IdOf(l);
+      got.push_back(l);
+    }
+  }
+  std::sort(got.begin(), got.end(),
+            [](const std::string& a, const std::string& b) { return IdOf(a) < IdOf(b); });
+  EXPECT_EQ(got, want);
+}
+
+TEST(BatchCli, BadShardOrResumeWithoutFileIsAUsageError) {
+  EXPECT_EQ(Sh("extract --shard 3/3 " + kDev).code, 2);
+  EXPECT_EQ(Sh("extract --shard 1/0 " + kDev).code, 2);
+  EXPECT_EQ(Sh("extract --shard x " + kDev).code, 2);
+  EXPECT_EQ(Sh("extract --resume " + kDev).code, 2);
+  EXPECT_EQ(Sh("extract --files-from /nonexistent/list").code, 2);
+}
+
+TEST(BatchCli, FilesFromTakesPathsAsIds) {
+  fs::path dir = MakeCorpus("chiso_batch_list", 5);
+  std::vector<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  fs::path nl = dir.string() + ".nl", nul = dir.string() + ".nul";
+  {
+    std::ofstream a(nl), b(nul, std::ios::binary);
+    for (auto it = files.rbegin(); it != files.rend(); ++it) {
+      a << *it << "\n";
+      b << *it << '\0';
+    }
+  }
+  Result r1 = Sh("extract -q --files-from " + nl.string());
+  Result r2 = Sh("extract -q --files-from " + nul.string());
+  Result r3 = Sh("extract -q --files-from - < " + nl.string());
+  ASSERT_EQ(r1.code, 0);
+  EXPECT_EQ(r1.out, r2.out);
+  EXPECT_EQ(r1.out, r3.out);
+  std::vector<std::string> lines = SplitLines(r1.out);
+  ASSERT_EQ(lines.size(), files.size());
+  for (size_t i = 0; i < files.size(); ++i) EXPECT_EQ(IdOf(lines[i]), files[i]);
+}
+
+// ------------------------------------------------------------------ resume
+
+TEST(Resume, TornTailIsCutAndChangedFilesAreRedone) {
+  fs::path dir = MakeCorpus("chiso_batch_change", 12);
+  fs::path out = Tmp("chiso_batch_change.jsonl");
+  fs::path clean = Tmp("chiso_batch_change_clean.jsonl");
+  fs::remove(out);
+  ASSERT_EQ(Sh("extract -q --resume -o " + out.string() + " " + dir.string()).code, 0);
+  // Change one file, drop another's record and tear the last line.
+  fs::path changed = dir / "g0003_dev_004_pci_2022_bang_xep_hang.txt";
+  ASSERT_TRUE(fs::exists(changed));
+  std::ofstream(changed, std::ios::app) << "\nChỉ số CCHC năm 2023 của tỉnh Bắc Ninh đạt 91,2 điểm.\n";
+  std::string text = ReadFile(out);
+  std::vector<std::string> lines = SplitLines(text);
+  std::string kept;
+  for (size_t i = 0; i + 3 < lines.size(); ++i) kept += lines[i] + "\n";
+  kept += lines[lines.size() - 3].substr(0, 40);  // torn
+  std::ofstream(out, std::ios::binary | std::ios::trunc) << kept;
+  ASSERT_EQ(Sh("extract -q --resume -o " + out.string() + " " + dir.string()).code, 0);
+  ASSERT_EQ(Sh("extract -q -o " + clean.string() + " " + dir.string()).code, 0);
+  EXPECT_EQ(ReadFile(out), ReadFile(clean));
+  EXPECT_NE(ReadFile(out).find("91,2"), std::string::npos);
+}
+
+TEST(Resume, SigtermStopsGracefullyAndKeepsWholeRecords) {
+  fs::path dir = MakeCorpus("chiso_batch_term", 300);
+  fs::path out = Tmp("chiso_batch_term.jsonl");
+  fs::path clean = Tmp("chiso_batch_term_clean.jsonl");
+  fs::remove(out);
+  ASSERT_EQ(Sh("extract -q --jobs 2 -o " + clean.string() + " " + dir.string()).code, 0);
+  pid_t pid = Spawn({"extract", "--jobs", "2", "--resume", "-o", out.string(), dir.string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(pid, SIGTERM);
+  int code = Wait(pid);
+  if (code != 0) {  // the run may have finished first on a fast machine
+    EXPECT_EQ(code, 128 + SIGTERM);
+    std::string text = ReadFile(out);
+    EXPECT_TRUE(text.empty() || text.back() == '\n');
+    for (const auto& l : SplitLines(text)) EXPECT_NO_THROW(IdOf(l));
+  }
+  ASSERT_EQ(Sh("extract -q --jobs 2 --resume -o " + out.string() + " " + dir.string()).code, 0);
+  EXPECT_EQ(ReadFile(out), ReadFile(clean));
+}
+
+TEST(Resume, KilledAtRandomPointsResumesToTheCleanRun) {
+  fs::path dir = MakeCorpus("chiso_batch_kill", 300);
+  fs::path out = Tmp("chiso_batch_kill.jsonl");
+  fs::path clean = Tmp("chiso_batch_kill_clean.jsonl");
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(Sh("extract -q --jobs 2 -o " + clean.string() + " " + dir.string()).code, 0);
+  const double full_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const std::string want = ReadFile(clean);
+  ASSERT_EQ(SplitLines(want).size(), 300u);
+
+  std::mt19937 rng(20261125);
+  const int kTrials = 20;
+  int killed_mid_run = 0, kills = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    fs::remove(out);
+    // One or two kills per trial, each at a random point of the run.
+    int rounds = 1 + static_cast<int>(rng() % 2);
+    for (int r = 0; r < rounds; ++r) {
+      std::uniform_real_distribution<double> when(0, full_ms);
+      int jobs = 1 + static_cast<int>(rng() % 2);
+      pid_t pid = Spawn({"extract", "-q", "--jobs", std::to_string(jobs), "--resume", "-o",
+                         out.string(), dir.string()});
+      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(when(rng) * 1000)));
+      kill(pid, SIGKILL);
+      int code = Wait(pid);
+      ++kills;
+      if (code == 128 + SIGKILL) ++killed_mid_run;
+      // Whatever is on disk is whole records, except possibly a torn last line.
+      std::vector<std::string> lines = SplitLines(ReadFile(out));
+      for (size_t i = 0; i + 1 < lines.size(); ++i) ASSERT_NO_THROW(IdOf(lines[i])) << "trial " << trial;
+    }
+    ASSERT_EQ(Sh("extract -q --jobs 2 --resume -o " + out.string() + " " + dir.string()).code, 0);
+    ASSERT_EQ(ReadFile(out), want) << "trial " << trial;
+  }
+  std::printf("[ kill/resume ] %d trials, %d kills, %d of them mid-run; clean run %.0f ms\n", kTrials,
+              kills, killed_mid_run, full_ms);
+  EXPECT_GE(killed_mid_run, kTrials / 2);
+}
+
+TEST(Resume, FullDiskKeepsWholeRecordsAndResumes) {
+  fs::path dir = MakeCorpus("chiso_batch_full", 300);
+  fs::path mnt = Tmp("chiso_batch_tmpfs");
+  fs::create_directories(mnt);
+  if (geteuid() != 0 ||
+      std::system(("mount -t tmpfs -o size=1m tmpfs " + mnt.string() + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "needs root to mount a small tmpfs";
+  }
+  fs::path out = mnt / "out.jsonl";
+  Result r = Sh("extract -q --jobs 2 --resume -o " + out.string() + " " + dir.string());
+  std::string text = ReadFile(out);
+  Result r2 = Sh("extract -q --jobs 2 -o " + (mnt / "tmp.jsonl").string() + " " + dir.string());
+  bool tmp_left = fs::exists(mnt / "tmp.jsonl.tmp") || fs::exists(mnt / "tmp.jsonl");
+  std::system(("umount " + mnt.string()).c_str());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r2.code, 1);
+  EXPECT_FALSE(tmp_left);
+  ASSERT_FALSE(text.empty());  // at least one chunk fitted
+  EXPECT_EQ(text.back(), '\n');
+  for (const auto& l : SplitLines(text)) ASSERT_NO_THROW(IdOf(l));
+  // With room again, --resume finishes the run and equals a clean one.
+  fs::path moved = Tmp("chiso_batch_full.jsonl");
+  fs::path clean = Tmp("chiso_batch_full_clean.jsonl");
+  std::ofstream(moved, std::ios::binary | std::ios::trunc) << text;
+  ASSERT_EQ(Sh("extract -q --jobs 2 --resume -o " + moved.string() + " " + dir.string()).code, 0);
+  ASSERT_EQ(Sh("extract -q --jobs 2 -o " + clean.string() + " " + dir.string()).code, 0);
+  EXPECT_EQ(ReadFile(moved), ReadFile(clean));
+}
+
+// ------------------------------------------------------------------ SQLite
+
+struct Db {
+  sqlite3* db = nullptr;
+  explicit Db(const std::string& path) { sqlite3_open(path.c_str(), &db); }
+  ~Db() { sqlite3_close(db); }
+  std::vector<std::vector<std::string>> Query(const std::string& sql) {
+    std::vector<std::vector<std::string>> rows;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sqlite3_errmsg(db) << "\n" << sql;
+      return rows;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        const unsigned char* t = sqlite3_column_text(st, i);
+        row.push_back(t ? reinterpret_cast<const char*>(t) : "NULL");
+      }
+      rows.push_back(row);
+    }
+    sqlite3_finalize(st);
+    return rows;
+  }
+  int64_t Count(const std::string& table) {
+    return std::stoll(Query("SELECT count(*) FROM " + table)[0][0]);
+  }
+};
+
+// The README's query, verbatim.
+const char* kParIndex2023 = R"sql(
+SELECT f.subject_name AS province, f.value, f.unit, d.doc_id, d.title, d.date, f.sentence
+FROM figures f JOIN documents d ON d.sha256 = f.doc_sha256
+WHERE f.type = 'score' AND f.indicator = 'PAR_INDEX' AND f.component IS NULL
+  AND f.subject_kind = 'province' AND f.year = 2023
+ORDER BY f.subject_name, d.doc_id;
+)sql";
+
+nlohmann::json Fig(const std::string& id, const std::string& type, const char* indicator,
+                   const char* province, int year, double value, const char* component = nullptr) {
+  nlohmann::json f = {{"id", id},
+                      {"type", type},
+                      {"indicator", indicator ? nlohmann::json(indicator) : nlohmann::json()},
+                      {"component", component ? nlohmann::json(component) : nlohmann::json()},
+                      {"subject", {{"kind", "province"}, {"name", province}, {"id", province}}},
+                      {"year", year},
+                      {"value", value},
+                      {"approx", nullptr},
+                      {"span", {10, 20}},
+                      {"text", std::to_string(value)},
+                      {"sentence", std::string("Câu về ") + province},
+                      {"page", nullptr},
+                      {"rule", "test.rule"},
+                      {"confidence", 0.9}};
+  if (type == "score") {
+    f["unit"] = "percent";
+    f["scale"] = 100;
+  }
+  if (type == "rank") {
+    f["out_of"] = 63;
+    f["scope"] = nullptr;
+  }
+  return f;
+}
+
+nlohmann::json Rec(const std::string& id, const std::string& sha, nlohmann::json figures) {
+  return {{"schema", "chiso/1"},
+          {"doc",
+           {{"id", id}, {"path", "x/" + id}, {"sha256", sha}, {"format", "text"},
+            {"encoding", "UTF-8"}, {"title", "Bài " + id}, {"date", "2024-05-01"},
+            {"subject", nullptr}, {"pages", nullptr}}},
+          {"figures", std::move(figures)},
+          {"warnings", nlohmann::json::array({{{"code", "w"}, {"message", "m"}, {"figure", "f1"}}})},
+          {"error", nullptr}};
+}
+
+fs::path WriteFixture() {
+  fs::path p = Tmp("chiso_batch_fixture.jsonl");
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << Rec("a.txt", "aaaa",
+             {Fig("f1", "score", "PAR_INDEX", "An Giang", 2023, 88.5),
+              Fig("f2", "rank", "PAR_INDEX", "An Giang", 2023, 12),
+              Fig("f3", "score", "PAR_INDEX", "An Giang", 2023, 9.1, "Cải cách thủ tục hành chính"),
+              Fig("f4", "score", "PAR_INDEX", "An Giang", 2022, 85.0)})
+             .dump()
+      << "\n";
+  out << Rec("b.txt", "bbbb",
+             {Fig("f1", "score", "SIPAS", "Bắc Ninh", 2023, 84.0),
+              Fig("f2", "score", "PAR_INDEX", "Bắc Ninh", 2023, 91.25)})
+             .dump()
+      << "\n";
+  nlohmann::json failed = Rec("c.txt", "", nlohmann::json::array());
+  failed["error"] = {{"code", "empty"}, {"message", "no bytes"}};
+  failed["warnings"] = nlohmann::json::array();
+  out << failed.dump() << "\n";
+  return p;
+}
+
+TEST(Sqlite, LoadTwiceKeepsTheSameRows) {
+  fs::path jsonl = WriteFixture();
+  fs::path db = Tmp("chiso_batch_load.sqlite");
+  fs::remove(db);
+  ASSERT_EQ(Sh("load -q " + jsonl.string() + " --db " + db.string()).code, 0);
+  int64_t docs, figs, warns;
+  {
+    Db d(db.string());
+    docs = d.Count("documents");
+    figs = d.Count("figures");
+    warns = d.Count("warnings");
+    EXPECT_EQ(d.Query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0], "1");
+    EXPECT_EQ(d.Count("errors"), 1);
+  }
+  EXPECT_EQ(docs, 3);
+  EXPECT_EQ(figs, 6);
+  EXPECT_EQ(warns, 2);
+  ASSERT_EQ(Sh("load -q " + jsonl.string() + " --db " + db.string()).code, 0);
+  Db d(db.string());
+  EXPECT_EQ(d.Count("documents"), docs);
+  EXPECT_EQ(d.Count("figures"), figs);
+  EXPECT_EQ(d.Count("warnings"), warns);
+}
+
+TEST(Sqlite, ReadmeQueryFindsParIndexOfEveryProvinceIn2023) {
+  fs::path jsonl = WriteFixture();
+  fs::path db = Tmp("chiso_batch_query.sqlite");
+  fs::remove(db);
+  ASSERT_EQ(Sh("load -q " + jsonl.string() + " --db " + db.string()).code, 0);
+  Db d(db.string());
+  auto rows = d.Query(kParIndex2023);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][0], "An Giang");
+  EXPECT_EQ(rows[0][1], "88.5");
+  EXPECT_EQ(rows[0][3], "a.txt");
+  EXPECT_EQ(rows[0][4], "Bài a.txt");
+  EXPECT_EQ(rows[1][0], "Bắc Ninh");
+  EXPECT_EQ(rows[1][1], "91.25");
+  EXPECT_EQ(rows[1][3], "b.txt");
+  // The index the query is meant to use exists.
+  EXPECT_EQ(d.Query("SELECT name FROM sqlite_master WHERE name = "
+                    "'figures_subject_indicator_year'").size(), 1u);
+}
+
+TEST(Sqlite, ExtractWithDbUpsertsOnRerunAndMatchesTheJsonl) {
+  fs::path db = Tmp("chiso_batch_extract.sqlite");
+  fs::path out = Tmp("chiso_batch_extract.jsonl");
+  fs::remove(db);
+  ASSERT_EQ(Sh("extract -q --jobs 2 --db " + db.string() + " -o " + out.string() + " " + kDev).code, 0);
+  ASSERT_EQ(Sh("extract -q --jobs 2 --db " + db.string() + " " + kDev).code, 0);
+  size_t docs = 0, figs = 0;
+  std::set<std::string> shas;
+  for (const auto& l : SplitLines(ReadFile(out))) {
+    auto j = nlohmann::json::parse(l);
+    ++docs;
+    // Figures are keyed by content: identical files share them.
+    if (shas.insert(j["doc"]["sha256"].get<std::string>()).second) figs += j["figures"].size();
+  }
+  Db d(db.string());
+  EXPECT_EQ(d.Count("documents"), static_cast<int64_t>(docs));
+  EXPECT_EQ(d.Count("figures"), static_cast<int64_t>(figs));
+  EXPECT_GT(figs, 0u);
+  // Every contract field is there, evidence included.
+  auto row = d.Query("SELECT text, sentence, span_start, span_end, rule, confidence, json "
+                     "FROM figures LIMIT 1");
+  ASSERT_EQ(row.size(), 1u);
+  for (const auto& v : row[0]) EXPECT_NE(v, "NULL");
+}
+
+}  // namespace

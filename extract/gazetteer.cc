@@ -479,6 +479,25 @@ class GazetteerLoader {
     return Status::OK();
   }
 
+  // The columns provinces.tsv and ministries.tsv share: id, name, kind
+  // (one of two sub-kinds), validity dates, predecessors.
+  Status UnitFromRow(const std::string& where, const Row& r, EntityKind kind, const char* sub_a,
+                     const char* sub_b, Entity* e) {
+    if (!IsSlug(r.cells[0])) return Fail(where, "bad id '" + r.cells[0] + "' (want a lowercase ASCII slug)");
+    if (r.cells[2] != sub_a && r.cells[2] != sub_b) {
+      return Fail(where, "bad kind '" + r.cells[2] + "' (want " + sub_a + " or " + sub_b + ")");
+    }
+    e->kind = kind;
+    e->id = r.cells[0];
+    e->name = r.cells[1];
+    e->subkind = r.cells[2];
+    if (Status s = Dates(where, e, r.cells[3], r.cells[4]); !s.ok()) return s;
+    for (std::string& p : Split(r.cells[5], ';')) {
+      if (!p.empty()) e->predecessors.push_back(std::move(p));
+    }
+    return Status::OK();
+  }
+
   Status LoadProvinces() {
     std::string path = Path("provinces.tsv");
     std::vector<Row> rows;
@@ -487,19 +506,8 @@ class GazetteerLoader {
     if (!s.ok()) return s;
     for (Row& r : rows) {
       std::string where = At(path, r.line);
-      if (!IsSlug(r.cells[0])) return Fail(where, "bad id '" + r.cells[0] + "' (want a lowercase ASCII slug)");
-      if (r.cells[2] != "province" && r.cells[2] != "city") {
-        return Fail(where, "bad kind '" + r.cells[2] + "' (want province or city)");
-      }
       Entity e;
-      e.kind = EntityKind::kProvince;
-      e.id = r.cells[0];
-      e.name = r.cells[1];
-      e.subkind = r.cells[2];
-      if (!(s = Dates(where, &e, r.cells[3], r.cells[4])).ok()) return s;
-      for (std::string& p : Split(r.cells[5], ';')) {
-        if (!p.empty()) e.predecessors.push_back(std::move(p));
-      }
+      if (!(s = UnitFromRow(where, r, EntityKind::kProvince, "province", "city", &e)).ok()) return s;
       e.region = r.cells[6];
       if (!e.region.empty()) {
         const Entity* region = gaz_->ById(e.region);
@@ -520,19 +528,8 @@ class GazetteerLoader {
     if (!s.ok()) return s;
     for (Row& r : rows) {
       std::string where = At(path, r.line);
-      if (!IsSlug(r.cells[0])) return Fail(where, "bad id '" + r.cells[0] + "' (want a lowercase ASCII slug)");
-      if (r.cells[2] != "ministry" && r.cells[2] != "agency") {
-        return Fail(where, "bad kind '" + r.cells[2] + "' (want ministry or agency)");
-      }
       Entity e;
-      e.kind = EntityKind::kMinistry;
-      e.id = r.cells[0];
-      e.name = r.cells[1];
-      e.subkind = r.cells[2];
-      if (!(s = Dates(where, &e, r.cells[3], r.cells[4])).ok()) return s;
-      for (std::string& p : Split(r.cells[5], ';')) {
-        if (!p.empty()) e.predecessors.push_back(std::move(p));
-      }
+      if (!(s = UnitFromRow(where, r, EntityKind::kMinistry, "ministry", "agency", &e)).ok()) return s;
       if (!(s = Add(std::move(e), where, r.cells[6])).ok()) return s;
     }
     return Status::OK();

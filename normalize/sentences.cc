@@ -36,6 +36,7 @@ Span Trim(std::string_view text, size_t begin, size_t end) {
 // Decodes the code point ending at *pos and moves *pos to its first byte.
 // REQUIRES: *pos > 0.
 char32_t PrevCodePoint(std::string_view s, size_t* pos) {
+  if (*pos == 0) return 0xFFFD;  // defensive: callers should not get here
   size_t p = *pos - 1;
   while (p > 0 && *pos - p < 4 &&
          (static_cast<unsigned char>(s[p]) & 0xC0) == 0x80) {
@@ -192,6 +193,7 @@ size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
       --word_begin;
     }
     std::string_view word = line.substr(word_begin, p - word_begin);  // "phố."
+    if (word.size() < 2) continue;  // a lone '.' (fuzzer: "6.6..D\x8e.$")
     size_t last = word.size() - 1;
     if (!u_islower(static_cast<UChar32>(PrevCodePoint(word, &last))) ||
         last == 0 || word == "Tp." || word == "ThS." || word == "Ths.") {

@@ -253,6 +253,18 @@ TEST(SentenceSplitterTest, SplitReplacesPreviousResults) {
   EXPECT_EQ(doc.paragraphs.size(), 1u);
 }
 
+// Regression (found by decode_normalize_fuzz in CI): a lone '.' before a
+// capital made the glued-period check read before the start of the word.
+TEST(SentenceSplitterTest, LonePeriodBeforeCapitalDoesNotUnderflow) {
+  Document doc;
+  doc.text = std::string("6.6..D\xC2\x8E.$\x03");
+  Splitter().Split(doc);
+  ExpectWellFormed(doc);
+  doc.text = ". .A ..Ba .Ca";
+  Splitter().Split(doc);
+  ExpectWellFormed(doc);
+}
+
 TEST(SentenceSplitterTest, FiveMegabyteLineIsFast) {
   const std::string unit =
       "Năm 2023, chỉ số PAR INDEX của TP. Hồ Chí Minh đạt 83,87%, tăng 2 bậc. ";

@@ -356,7 +356,8 @@ bool IsVietnameseSyllable(std::string_view word) {
   return Analyse(cps).syllable;
 }
 
-void RejoinSplitSyllables(Document& doc) {
+// One pass; returns how many spaces it removed.
+static size_t RejoinOnce(Document& doc) {
   const std::string& text = doc.text;
   // Positions (bytes of doc.text) of the spaces to delete, ascending.
   std::vector<size_t> deletions;
@@ -431,7 +432,7 @@ void RejoinSplitSyllables(Document& doc) {
     // Only a single ' ' between two runs can join them.
     if (!(after == U' ')) left.reset();
   }
-  if (deletions.empty()) return;
+  if (deletions.empty()) return 0;
 
   std::string out;
   out.reserve(text.size() - deletions.size());
@@ -445,8 +446,20 @@ void RejoinSplitSyllables(Document& doc) {
   out.append(text, from, std::string::npos);
   doc.text = std::move(out);
   doc.source_map = doc.source_map.identity() ? std::move(map) : map.Then(doc.source_map);
-  doc.Warn("syllable_rejoined", std::to_string(deletions.size()) +
-                                    " syllable(s) split by a stray space re-joined");
+  return deletions.size();
+}
+
+void RejoinSplitSyllables(Document& doc) {
+  // A join can make a new joinable pair; repeat to a fixed point so the pass
+  // is idempotent (found by decode_normalize_fuzz). Each pass removes a space.
+  size_t joined = 0;
+  for (int pass = 0; pass < 64; ++pass) {
+    size_t n = RejoinOnce(doc);
+    if (n == 0) break;
+    joined += n;
+  }
+  if (joined == 0) return;
+  doc.Warn("syllable_rejoined", std::to_string(joined) + " syllable(s) split by a stray space re-joined");
 }
 
 }  // namespace chiso

@@ -78,9 +78,13 @@ Pipeline::~Pipeline() = default;
 
 Status Pipeline::Create(const std::string& data_dir, std::unique_ptr<Pipeline>* out) {
   std::unique_ptr<Pipeline> p(new Pipeline());
-  if (Status s = Extractor::Create(data_dir, &p->extractor_); !s.ok()) return s;
   std::string schema = (std::filesystem::path(data_dir) / "schema" / "chiso1.schema.json").string();
-  if (Status s = Validator::Load(schema, &p->validator_); !s.ok()) return s;
+  Status validator_status;
+  std::thread validator_thread([&] { validator_status = Validator::Load(schema, &p->validator_); });
+  Status extractor_status = Extractor::Create(data_dir, &p->extractor_);
+  validator_thread.join();
+  if (!extractor_status.ok()) return extractor_status;
+  if (!validator_status.ok()) return validator_status;
   // A splitter is created per thread later; fail now if ICU cannot make one.
   Status st;
   if (!SentenceSplitter::Create(&st) || !st.ok()) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fold.h"
+#include "extract/lazy_regex.h"
 
 namespace chiso {
 namespace {
@@ -96,15 +97,15 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
           RE2::Options po;
           po.set_log_errors(false);
           po.set_case_sensitive(false);
-          lex->patterned_.emplace_back(std::make_unique<RE2>(pat, po), entry);
-          lex->patterned_folded_.emplace_back(std::make_unique<RE2>(FoldPattern(pat), po), entry);
-        }
-        RE2 check(pat, opts);
-        if (!check.ok()) {
-          return Status::Error(path + ": entry " + std::to_string(n) + ": " + check.error());
-        }
-        if (check.NumberOfCapturingGroups() != 0) {
-          return Status::Error(path + ": entry " + std::to_string(n) + ": use (?:...) groups only");
+          auto re = std::make_unique<RE2>(pat, po);
+          if (!re->ok()) {
+            return Status::Error(path + ": entry " + std::to_string(n) + ": " + re->error());
+          }
+          if (re->NumberOfCapturingGroups() != 0) {
+            return Status::Error(path + ": entry " + std::to_string(n) + ": use (?:...) groups only");
+          }
+          lex->patterned_.emplace_back(std::move(re), entry);
+          lex->patterned_folded_.emplace_back(std::make_unique<LazyRE2>(FoldPattern(pat), po), entry);
         }
         if (!alt.empty()) alt += "|";
         alt += pat;
@@ -126,8 +127,8 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
       yo.set_log_errors(false);
       yo.set_case_sensitive(false);
       yp.re = std::make_unique<RE2>(pat, yo);
-      yp.re_folded = std::make_unique<RE2>(FoldPattern(pat), yo);
-      if (!yp.re->ok() || !yp.re_folded->ok() || yp.re->NumberOfCapturingGroups() < 1) {
+      yp.re_folded = std::make_unique<LazyRE2>(FoldPattern(pat), yo);
+      if (!yp.re->ok() || yp.re->NumberOfCapturingGroups() < 1) {
         return Status::Error(path + ": years: bad pattern " + pat + ": " + yp.re->error());
       }
       lex->years_.push_back(std::move(yp));
@@ -136,19 +137,16 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
     return Status::Error(path + ": " + e.what());
   }
   lex->words_ = std::make_unique<RE2>(alternation, opts);
-  lex->words_folded_ = std::make_unique<RE2>(FoldPattern(alternation), opts);
-  if (!lex->words_->ok() || !lex->words_folded_->ok()) {
-    return Status::Error(path + ": " + lex->words_->error() + lex->words_folded_->error());
-  }
+  lex->words_folded_ = std::make_unique<LazyRE2>(FoldPattern(alternation), opts);
+  if (!lex->words_->ok()) return Status::Error(path + ": " + lex->words_->error());
   *out = std::move(lex);
   return Status::OK();
 }
 
 void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) const {
   out->clear();
-  const RE2& re = scan.folded ? *words_folded_ : *words_;
+  const RE2& re = scan.folded ? words_folded_->get() : *words_;
   const auto& literal = scan.folded ? literal_folded_ : literal_;
-  const auto& patterned = scan.folded ? patterned_folded_ : patterned_;
   std::string_view t = scan.text;
   constexpr int n = 1;
   re2::StringPiece groups[1];
@@ -174,10 +172,16 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
     if (auto it = literal.find(key); it != literal.end()) {
       entry = it->second;
     } else {
-      for (const auto& [pre, idx] : patterned) {
-        if (RE2::FullMatch(re2::StringPiece(surface.data(), surface.size()), *pre)) {
-          entry = idx;
-          break;
+      auto full = [&](const RE2& pre) {
+        return RE2::FullMatch(re2::StringPiece(surface.data(), surface.size()), pre);
+      };
+      if (scan.folded) {
+        for (const auto& [pre, idx] : patterned_folded_) {
+          if (full(pre->get())) { entry = idx; break; }
+        }
+      } else {
+        for (const auto& [pre, idx] : patterned_) {
+          if (full(*pre)) { entry = idx; break; }
         }
       }
     }
@@ -193,7 +197,7 @@ void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out) con
   out->clear();
   std::string_view t = scan.text;
   for (const YearPattern& yp : years_) {
-    const RE2& re = scan.folded ? *yp.re_folded : *yp.re;
+    const RE2& re = scan.folded ? yp.re_folded->get() : *yp.re;
     int n = re.NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> g(n);
     size_t pos = 0;

@@ -25,6 +25,9 @@ class RE2;
 
 namespace chiso {
 
+class LazyRE2;
+
+
 enum class LexCategory {
   kObject,      // value: procedure | dossier
   kStatus,      // value: a status; object: which object it belongs to
@@ -77,12 +80,15 @@ class Lexicon {
   // One capture-free regex finds each mention (a DFA scan); the entry is
   // then found by the mention's lowercased (or folded) text, or, for the
   // few entries that are patterns rather than words, by an anchored match.
-  std::unique_ptr<re2::RE2> words_, words_folded_;
+  std::unique_ptr<re2::RE2> words_;
+  std::unique_ptr<LazyRE2> words_folded_;  // compiled on first unaccented document
   std::unordered_map<std::string, size_t> literal_, literal_folded_;
-  std::vector<std::pair<std::unique_ptr<re2::RE2>, size_t>> patterned_, patterned_folded_;
+  std::vector<std::pair<std::unique_ptr<re2::RE2>, size_t>> patterned_;
+  std::vector<std::pair<std::unique_ptr<LazyRE2>, size_t>> patterned_folded_;
   struct YearPattern {
     YearKind kind;
-    std::unique_ptr<re2::RE2> re, re_folded;
+    std::unique_ptr<re2::RE2> re;
+    std::unique_ptr<LazyRE2> re_folded;
   };
   std::vector<YearPattern> years_;
 };

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/fold.h"
+#include "extract/lazy_regex.h"
 #include "extract/scan_text.h"
 #include "normalize/numbers.h"
 
@@ -182,12 +183,72 @@ bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, siz
   return true;
 }
 
+// Names of the (?P<name>...) groups of an RE2 pattern, from its text.
+std::vector<std::string> GroupNames(std::string_view pattern) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i + 4 < pattern.size(); ++i) {
+    if (pattern[i] == '\\') { ++i; continue; }
+    if (pattern.compare(i, 4, "(?P<") != 0) continue;
+    size_t e = pattern.find('>', i + 4);
+    if (e == std::string_view::npos) break;
+    names.emplace_back(pattern.substr(i + 4, e - i - 4));
+    i = e;
+  }
+  return names;
+}
+
+// Compiles a rule's RE2 and finds its groups, once.
+const Rule& Compiled(Rule& rule) {
+  std::call_once(*rule.compile_once, [&rule] {
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    opts.set_max_mem(64 << 20);
+    rule.re = std::make_unique<RE2>(rule.full_pattern, opts);
+    const auto& groups = rule.re->NamedCapturingGroups();
+    auto group = [&](const char* name) {
+      auto it = groups.find(name);
+      return it == groups.end() ? 0 : it->second;
+    };
+    rule.g_value = group("value");
+    rule.g_out_of = group("out_of");
+    rule.g_scale = group("scale");
+    rule.g_from_year = group("from_year");
+    rule.g_sign = group("sign");
+    rule.g_ord = group("ord");
+    for (const auto& [name, idx] : groups) {
+      if (name == "value" || name == "out_of" || name == "scale" || name == "from_year" ||
+          name == "sign" || name == "ord") {
+        continue;
+      }
+      rule.g_fields.emplace_back(name, idx);
+    }
+  });
+  return rule;
+}
+
 }  // namespace
 
 struct RuleSet::Impl {
   std::unique_ptr<RE2::Set> set_original;
+  // The folded side (patterns with letters folded, for unaccented text) is
+  // compiled on first use: most runs never need it.
+  RE2::Options options;
+  std::vector<std::unique_ptr<LazyRE2>> folded;  // per rule
+  std::once_flag set_folded_once;
   std::unique_ptr<RE2::Set> set_folded;
-  std::vector<std::unique_ptr<RE2>> folded;  // per rule, patterns with letters folded
+  bool set_folded_ok = false;
+
+  const RE2::Set* SetFolded() {
+    std::call_once(set_folded_once, [this] {
+      set_folded = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+      std::string err;
+      for (const auto& f : folded) {
+        if (set_folded->Add(f->pattern(), &err) < 0) return;
+      }
+      set_folded_ok = set_folded->Compile();
+    });
+    return set_folded_ok ? set_folded.get() : nullptr;
+  }
 };
 
 RuleSet::RuleSet() : impl_(std::make_unique<Impl>()) {}
@@ -264,7 +325,7 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
   opts.set_log_errors(false);
   opts.set_max_mem(64 << 20);
   rs->impl_->set_original = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
-  rs->impl_->set_folded = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+  rs->impl_->options = opts;
   std::set<std::string> ids;
 
   for (const fs::path& path : files) {
@@ -355,60 +416,59 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
         return Status::Error(where + s.message());
       }
       std::string full = (rj.value("case_sensitive", false) ? "" : "(?i)") + rule->pattern;
-      rule->re = std::make_unique<RE2>(full, opts);
-      if (!rule->re->ok()) return Status::Error(where + "bad pattern: " + rule->re->error());
-      const auto& groups = rule->re->NamedCapturingGroups();
-      auto group = [&](const char* name) {
-        auto it = groups.find(name);
-        return it == groups.end() ? 0 : it->second;
-      };
-      rule->g_value = group("value");
-      rule->g_out_of = group("out_of");
-      rule->g_scale = group("scale");
-      rule->g_from_year = group("from_year");
-      rule->g_sign = group("sign");
-      rule->g_ord = group("ord");
-      if (rule->fixed_value && !rule->g_ord) return Status::Error(where + "a fixed value needs an (?P<ord>...) group");
-      if (!rule->g_value && !rule->g_ord) return Status::Error(where + "pattern has no (?P<value>...) group");
-      for (const auto& [name, idx] : groups) {
+      // Each rule's own RE2 compiles on its first hit (start-up compiles only
+      // the set); group names are checked here, from the pattern's text.
+      std::vector<std::string> names = GroupNames(full);
+      auto has = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+      if (rule->fixed_value && !has("ord")) return Status::Error(where + "a fixed value needs an (?P<ord>...) group");
+      if (!has("value") && !has("ord")) return Status::Error(where + "pattern has no (?P<value>...) group");
+      for (const std::string& name : names) {
         if (name == "value" || name == "out_of" || name == "scale" || name == "from_year" ||
             name == "sign" || name == "ord") {
           continue;
         }
         if (!kStringFields.count(name)) return Status::Error(where + "unknown group (?P<" + name + ">)");
-        rule->g_fields.emplace_back(name, idx);
       }
-      std::string folded_pattern = FoldPattern(full);
-      auto folded = std::make_unique<RE2>(folded_pattern, opts);
-      if (!folded->ok()) return Status::Error(where + "bad folded pattern: " + folded->error());
+      rule->full_pattern = full;
+      rule->compile_once = std::make_unique<std::once_flag>();
       std::string err;
-      if (rs->impl_->set_original->Add(full, &err) < 0 ||
-          rs->impl_->set_folded->Add(folded_pattern, &err) < 0) {
+      if (rs->impl_->set_original->Add(full, &err) < 0) {
         return Status::Error(where + "RE2::Set: " + err);
       }
-      rs->impl_->folded.push_back(std::move(folded));
+      rs->impl_->folded.push_back(std::make_unique<LazyRE2>(FoldPattern(full), opts));
       rs->rules_.push_back(std::move(rule));
     }
   }
-  if (!rs->impl_->set_original->Compile() || !rs->impl_->set_folded->Compile()) {
+  if (!rs->impl_->set_original->Compile()) {
     return Status::Error(dir + ": RE2::Set failed to compile (out of memory?)");
   }
   *out = std::move(rs);
   return Status::OK();
 }
 
+Status RuleSet::CompileAll() const {
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = Compiled(*rules_[i]);
+    if (!rule.re->ok()) return Status::Error("rule " + rule.id + ": bad pattern: " + rule.re->error());
+    const RE2& re = impl_->folded[i]->get();
+    if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
+  }
+  if (impl_->SetFolded() == nullptr) return Status::Error("the folded RE2::Set failed to compile");
+  return Status::OK();
+}
+
 void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
   std::string_view t = scan.text;
   std::vector<int> hits;
-  const RE2::Set& set = scan.folded ? *impl_->set_folded : *impl_->set_original;
-  if (!set.Match(t, &hits)) return;
+  const RE2::Set* set = scan.folded ? impl_->SetFolded() : impl_->set_original.get();
+  if (set == nullptr || !set->Match(t, &hits)) return;
   std::sort(hits.begin(), hits.end());
   constexpr int kMaxGroups = 16;
   re2::StringPiece groups[kMaxGroups];
   size_t first = out->size();
   for (int idx : hits) {
-    const Rule& rule = *rules_[idx];
-    const RE2& re = scan.folded ? *impl_->folded[idx] : *rule.re;
+    const Rule& rule = Compiled(*rules_[idx]);
+    const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
     int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
     size_t pos = 0;
     while (pos < t.size() &&

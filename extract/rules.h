@@ -29,6 +29,7 @@
 #include <map>
 #include <optional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,7 +82,10 @@ struct Rule {
   std::vector<RuleExample> examples;
   std::vector<std::string> counter_examples;
 
-  // Compiled; group indices (0 = absent).
+  // Compiled on the rule's first hit (RuleSet::Match, CompileAll); group
+  // indices (0 = absent).
+  std::string full_pattern;
+  std::unique_ptr<std::once_flag> compile_once;
   std::unique_ptr<re2::RE2> re;
   int g_value = 0, g_out_of = 0, g_scale = 0, g_from_year = 0, g_sign = 0, g_ord = 0;
   std::vector<std::pair<std::string, int>> g_fields;  // field name -> group
@@ -107,6 +111,11 @@ class RuleSet {
   // to `out`, in text order; spans are offsets into the document's text.
   // Numerals glued to dates, document numbers or other digits are rejected.
   void Match(const ScanText& scan, std::vector<Candidate>* out) const;
+
+  // Each rule's RE2 and its folded twin (for text without diacritics)
+  // compile on first use; this compiles them all now and reports a bad one.
+  // Tests call it, so a pattern RE2 rejects cannot ship.
+  Status CompileAll() const;
 
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
   const Rule* Find(std::string_view id) const;

@@ -99,6 +99,13 @@ std::string Name(const testing::TestParamInfo<Case>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Rules, RuleExample, testing::ValuesIn(AllCases()), Name);
 
+// Rules and their folded twins compile lazily at run time; every pattern
+// must compile (a bad one would otherwise just never match).
+TEST(RuleSet, EveryPatternAndFoldedTwinCompiles) {
+  Status s = Shared().extractor().rules().CompileAll();
+  EXPECT_TRUE(s.ok()) << s.message();
+}
+
 TEST(RuleSet, EveryRuleHasTwoExamples) {
   for (const auto& r : Shared().extractor().rules().rules()) {
     EXPECT_GE(r->examples.size(), 2u) << r->id;

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Whole-process performance of chiso against the floor program (issue 7),
+# every ratio from one run on the same files:
+#   floor      bench/chiso_floor: read + ICU NFC + one RE2::Set pass
+#   extract    chiso extract --jobs 1, then --jobs 2
+#   start-up   chiso extract of one tiny document (best of 20), and --help
+#   memory     peak RSS of chiso extract --jobs 2 on N and on 10 x N documents
+#
+# Usage: bench/perf.sh [--docs N] [--full] [--build DIR]
+#   default N = 2,000 (bounded, as CI runs it); --full: N = 20,000 and the
+#   memory check at 10,000 and 100,000 documents.
+# The corpus comes from corpus/gen (chiso-gen) when built, else from copies of
+# corpus/sample + corpus/dev. Prints a table; writes DIR/perf.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+docs=2000
+full=0
+build=build
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --docs) docs=$2; shift 2 ;;
+    --full) full=1; docs=20000; shift ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "usage: bench/perf.sh [--docs N] [--full] [--build DIR]" >&2; exit 2 ;;
+  esac
+done
+chiso=$build/cli/chiso
+floor=$build/bench/chiso_floor
+gen=$build/corpus/gen/chiso-gen
+for b in "$chiso" "$floor"; do
+  [ -x "$b" ] || { echo "perf.sh: $b not built" >&2; exit 2; }
+done
+work=$(mktemp -d /tmp/chiso_perf.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+make_corpus() {  # DIR N
+  local dir=$1 n=$2
+  mkdir -p "$dir"
+  if [ -x "$gen" ]; then
+    "$gen" --docs "$n" --seed 7 --out "$dir" >/dev/null
+    rm -f "$dir/gold.jsonl"
+  else
+    local src=(corpus/sample/*.txt corpus/dev/*.txt) i=0
+    while [ "$i" -lt "$n" ]; do
+      local sub=$dir/$((i / 1000))
+      mkdir -p "$sub"
+      cp "${src[$((i % ${#src[@]}))]}" "$sub/$i.txt"
+      i=$((i + 1))
+    done
+  fi
+}
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+make_corpus "$work/c" "$docs"
+bytes=$(du -sb "$work/c" | cut -f1)
+n=$(find "$work/c" -type f | wc -l)
+cat "$work"/c/*/* >/dev/null 2>&1 || true  # warm the page cache for every program alike
+
+t0=$(now); "$floor" "$work/c" >/dev/null; t1=$(now); floor_s=$(secs "$t0" "$t1")
+t0=$(now); "$chiso" extract "$work/c" --jobs 1 -q -o "$work/o1.jsonl"; t1=$(now); j1_s=$(secs "$t0" "$t1")
+t0=$(now); "$chiso" extract "$work/c" --jobs 2 -q -o "$work/o2.jsonl"; t1=$(now); j2_s=$(secs "$t0" "$t1")
+cmp -s "$work/o1.jsonl" "$work/o2.jsonl" || { echo "perf.sh: --jobs 1 and --jobs 2 outputs differ" >&2; exit 1; }
+
+printf 'Quảng Ninh đạt 90,5%% điểm PAR INDEX năm 2023.\n' >"$work/tiny.txt"
+best_tiny=999999 best_help=999999
+for _ in $(seq 20); do
+  t0=$(date +%s%N); "$chiso" extract "$work/tiny.txt" -q -o /dev/null; t1=$(date +%s%N)
+  d=$(((t1 - t0) / 1000)); [ "$d" -lt "$best_tiny" ] && best_tiny=$d
+  t0=$(date +%s%N); "$chiso" --help >/dev/null; t1=$(date +%s%N)
+  d=$(((t1 - t0) / 1000)); [ "$d" -lt "$best_help" ] && best_help=$d
+done
+
+rss() {  # DIR -> peak RSS in MB of extract --jobs 2
+  /usr/bin/time -f "%M" -o "$work/rss" "$chiso" extract "$1" --jobs 2 -q -o "$work/rss.jsonl"
+  awk '{ printf "%.1f", $1 / 1024 }' "$work/rss"
+}
+rss_n=$(rss "$work/c")
+if [ "$full" = 1 ]; then
+  rm -rf "$work/c" "$work"/o*.jsonl
+  make_corpus "$work/m10" 10000; rss_10k=$(rss "$work/m10"); rm -rf "$work/m10"
+  make_corpus "$work/m100" 100000; rss_100k=$(rss "$work/m100"); rm -rf "$work/m100"
+fi
+
+{
+  echo "documents: $n, $bytes bytes ($( [ -x "$gen" ] && echo chiso-gen || echo copies of corpus/sample+dev ))"
+  awk -v f="$floor_s" -v a="$j1_s" -v b="$j2_s" -v by="$bytes" -v n="$n" 'BEGIN {
+    printf "floor            %8.2f s  %8.0f docs/s  %6.2f MB/s\n", f, n / f, by / f / 1e6
+    printf "extract --jobs 1 %8.2f s  %8.0f docs/s  %6.2f MB/s  = %.3f x floor (target >= 0.5)\n", a, n / a, by / a / 1e6, f / a
+    printf "extract --jobs 2 %8.2f s  %8.0f docs/s  %6.2f MB/s  = %.2f x jobs 1 (target >= 1.8)\n", b, n / b, by / b / 1e6, a / b
+  }'
+  awk -v t="$best_tiny" -v h="$best_help" 'BEGIN {
+    printf "start-up (one tiny document) %.1f ms (target <= 20); --help %.1f ms\n", t / 1000, h / 1000 }'
+  echo "peak RSS, $n documents: $rss_n MB"
+  if [ "$full" = 1 ]; then
+    awk -v a="$rss_10k" -v b="$rss_100k" 'BEGIN {
+      printf "peak RSS 10,000 docs %.1f MB, 100,000 docs %.1f MB (+%.1f%%; targets <= 64 MB, <= 10%%)\n", a, b, (b / a - 1) * 100 }'
+  fi
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$build/perf.txt"

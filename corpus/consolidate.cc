@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -86,6 +87,9 @@ struct FigureIn {
   // Where the source comes from, read only when the source is kept.
   std::string_view doc_id, doc_sha256;
   const json* from_json = nullptr;
+  bool direct = false;  // read by RecordReader: the fields below are set
+  std::string figure_id, text, sentence;
+  int64_t span_begin = -1, span_end = -1;
   const Document* from_doc = nullptr;
   const Figure* doc_figure = nullptr;
   const CodePointIndex* cps = nullptr;
@@ -98,7 +102,13 @@ FactSource MakeSource(const FigureIn& f) {
   src.value = f.value;
   src.year = f.year;
   src.approx = f.approx;
-  if (f.from_json != nullptr) {
+  if (f.direct) {
+    src.figure_id = f.figure_id;
+    src.span_begin = f.span_begin;
+    src.span_end = f.span_end;
+    src.text = f.text;
+    src.sentence = f.sentence;
+  } else if (f.from_json != nullptr) {
     const json& fig = *f.from_json;
     src.figure_id = Str(fig, "id");
     if (const json* sp = Field(fig, "span"); sp && sp->is_array() && sp->size() == 2 &&
@@ -240,6 +250,378 @@ void FromJson(const json& fig, FigureIn* out) {
   }
 }
 
+
+// Reads one chiso/1 record with nlohmann's SAX interface straight into
+// FigureIns: building a DOM per record (and dropping it) was most of the
+// cost of consolidating a JSON Lines file.
+class RecordReader : public nlohmann::json_sax<json> {
+ public:
+  // Record-level results, valid after a successful parse.
+  bool is_object = false, error = false, has_figures = false;
+  std::string doc_id, sha256;
+  std::vector<FigureIn> figures;  // the first `count` are this record's
+  std::vector<bool> bad;          // per figure: not an object, no type or value
+  size_t count = 0;
+  std::string parse_error_message;
+
+  void Reset() {
+    is_object = error = has_figures = false;
+    doc_id.clear();
+    sha256.clear();
+    count = 0;
+    bad.clear();
+    parse_error_message.clear();
+    stack_.clear();
+  }
+
+  bool null() override { return Value(nullptr, nullptr, nullptr); }
+  bool boolean(bool) override { return Value(nullptr, nullptr, nullptr, true); }
+  bool number_integer(number_integer_t v) override {
+    double d = static_cast<double>(v);
+    return Value(&d, nullptr, nullptr);
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    double d = static_cast<double>(v);
+    return Value(&d, nullptr, nullptr);
+  }
+  bool number_float(number_float_t v, const string_t&) override {
+    double d = v;
+    return Value(&d, nullptr, nullptr);
+  }
+  bool string(string_t& v) override { return Value(nullptr, &v, nullptr); }
+  bool binary(binary_t&) override { return Value(nullptr, nullptr, nullptr, true); }
+  bool key(string_t& k) override {
+    if (!stack_.empty() && stack_.back().role != kSkip) stack_.back().key = k;
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    Role role = kSkip;
+    if (stack_.empty()) {
+      role = kTop;
+      is_object = true;
+    } else {
+      const Frame& p = stack_.back();
+      if (p.role == kTop && p.key == "doc") role = kDoc;
+      else if (p.role == kTop && p.key == "error") error = true;
+      else if (p.role == kFigures) {
+        role = kFigure;
+        if (figures.size() <= count) figures.emplace_back();
+        FigureIn& f = figures[count++];
+        f = FigureIn{};
+        f.direct = true;
+        has_value_ = false;
+        bad.push_back(true);  // until it has a type and a value
+      } else if (p.role == kFigure && p.key == "subject") {
+        role = kSubject;
+      }
+    }
+    stack_.push_back({role, {}, 0});
+    return true;
+  }
+  bool end_object() override {
+    if (!stack_.empty() && stack_.back().role == kFigure) {
+      const FigureIn& f = figures[count - 1];
+      bad.back() = f.type.empty() || !has_value_;
+      has_value_ = false;
+    }
+    stack_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    Role role = kSkip;
+    if (!stack_.empty()) {
+      const Frame& p = stack_.back();
+      if (p.role == kTop && p.key == "figures") {
+        role = kFigures;
+        has_figures = true;
+      } else if (p.role == kTop && p.key == "error") {
+        error = true;
+      } else if (p.role == kFigure && p.key == "span") {
+        role = kSpan;
+      } else if (p.role == kFigures) {
+        bad.push_back(true);  // a figure that is not an object
+        if (figures.size() <= count) figures.emplace_back();
+        figures[count++] = FigureIn{};
+      }
+    }
+    stack_.push_back({role, {}, 0});
+    return true;
+  }
+  bool end_array() override {
+    stack_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    parse_error_message = e.what();
+    return false;
+  }
+
+ private:
+  enum Role { kSkip, kTop, kDoc, kFigures, kFigure, kSubject, kSpan };
+  struct Frame {
+    Role role;
+    std::string key;
+    int index;
+  };
+
+  // One scalar: a number (num), a string (str), null (all null) or another
+  // kind (other).
+  bool Value(const double* num, string_t* str, const void*, bool other = false) {
+    if (stack_.empty()) return true;
+    Frame& fr = stack_.back();
+    const bool is_null = num == nullptr && str == nullptr && !other;
+    switch (fr.role) {
+      case kTop:
+        if (fr.key == "error" && !is_null) error = true;
+        break;
+      case kDoc:
+        if (str != nullptr && fr.key == "id") doc_id = *str;
+        else if (str != nullptr && fr.key == "sha256") sha256 = *str;
+        break;
+      case kFigures:  // a scalar where a figure object should be
+        bad.push_back(true);
+        if (figures.size() <= count) figures.emplace_back();
+        figures[count++] = FigureIn{};
+        break;
+      case kFigure:
+        if (!is_null) FigureField(figures[count - 1], fr.key, num, str);
+        break;
+      case kSubject:
+        if (str != nullptr) {
+          Subject& sub = figures[count - 1].subject;
+          if (fr.key == "kind") sub.kind = SubjectKindFromName(*str).value_or(SubjectKind::kNone);
+          else if (fr.key == "name") sub.name = std::move(*str);
+          else if (fr.key == "id") sub.id = std::move(*str);
+        }
+        break;
+      case kSpan:
+        if (num != nullptr) {
+          FigureIn& f = figures[count - 1];
+          if (fr.index == 0) f.span_begin = static_cast<int64_t>(*num);
+          else if (fr.index == 1) f.span_end = static_cast<int64_t>(*num);
+        }
+        ++fr.index;
+        break;
+      case kSkip:
+        break;
+    }
+    return true;
+  }
+
+  // As FromJson, one member of a figure object.
+  void FigureField(FigureIn& f, const std::string& k, const double* num, string_t* str) {
+    auto set = [&](std::string* to) { if (str != nullptr) *to = std::move(*str); };
+    auto integer = [&](std::optional<int>* to) {
+      if (num != nullptr) *to = static_cast<int>(std::llround(*num));
+    };
+    if (k.empty()) return;
+    switch (k[0]) {
+      case 'a': if (k == "approx") set(&f.approx); break;
+      case 'c':
+        if (k == "component") set(&f.component);
+        else if (k == "confidence" && num != nullptr) f.confidence = *num;
+        break;
+      case 'd': if (k == "direction") set(&f.direction); break;
+      case 'f': if (k == "from_year") integer(&f.from_year); break;
+      case 'i':
+        if (k == "indicator") set(&f.indicator);
+        else if (k == "id") set(&f.figure_id);
+        break;
+      case 'l': if (k == "level") set(&f.level); break;
+      case 'm': if (k == "measure") set(&f.measure); break;
+      case 'o':
+        if (k == "out_of") integer(&f.out_of);
+        else if (k == "object") set(&f.object);
+        break;
+      case 's':
+        if (k == "scale" && num != nullptr) f.scale = *num;
+        else if (k == "scope") set(&f.scope);
+        else if (k == "status") set(&f.status);
+        else if (k == "sentence") set(&f.sentence);
+        break;
+      case 't':
+        if (k == "type") set(&f.type);
+        else if (k == "text") set(&f.text);
+        break;
+      case 'u': if (k == "unit") set(&f.unit); break;
+      case 'v':
+        if (k == "value" && num != nullptr) {
+          f.value = *num;
+          has_value_ = true;
+        }
+        break;
+      case 'y': if (k == "year") integer(&f.year); break;
+      default: break;
+    }
+  }
+
+  std::vector<Frame> stack_;
+  bool has_value_ = false;
+};
+
+// Streaming JSON for facts: FactToJson built a DOM per fact (and per source)
+// only to serialize it, a large share of consolidating a big corpus. Keys are
+// written in the order nlohmann's std::map gives them, so a line parses to
+// exactly FactToJson(fact) (tests check it).
+class JsonOut {
+ public:
+  explicit JsonOut(std::string* out) : out_(*out) {}
+  void Key(std::string_view k) {
+    Comma();
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
+    first_ = true;  // the value follows without a comma
+  }
+  void Open(char c) { Comma(); out_ += c; first_ = true; }
+  void Close(char c) { out_ += c; first_ = false; }
+  void Null() { Comma(); out_ += "null"; first_ = false; }
+  void Bool(bool b) { Comma(); out_ += b ? "true" : "false"; first_ = false; }
+  void Int(int64_t v) {
+    Comma();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+    first_ = false;
+  }
+  void Double(double v) {
+    Comma();
+    if (!std::isfinite(v)) {
+      out_ += "null";
+    } else {
+      char buf[32];
+      auto r = std::to_chars(buf, buf + sizeof buf, v);
+      std::string_view t(buf, r.ptr - buf);
+      out_ += t;
+      if (t.find_first_of(".e") == std::string_view::npos) out_ += ".0";
+    }
+    first_ = false;
+  }
+  void Num(double v) {  // as NumJson
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 9e15) Int(std::llround(v));
+    else Double(RoundTo(v, 6));
+  }
+  void Str(std::string_view s) {
+    Comma();
+    out_ += '"';
+    for (char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            static const char* hex = "0123456789abcdef";
+            out_ += "\\u00";
+            out_ += hex[c >> 4];
+            out_ += hex[c & 15];
+          } else {
+            out_ += ch;
+          }
+      }
+    }
+    out_ += '"';
+    first_ = false;
+  }
+  void StrOrNull(std::string_view s) { s.empty() ? Null() : Str(s); }
+
+ private:
+  void Comma() {
+    if (!first_) out_ += ',';
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+void WriteSource(JsonOut& o, const FactSource& s) {
+  o.Open('{');
+  if (!s.approx.empty()) { o.Key("approx"); o.Str(s.approx); }
+  o.Key("doc"); o.Str(s.doc_id);
+  o.Key("figure"); o.Str(s.figure_id);
+  o.Key("sentence"); o.Str(s.sentence);
+  o.Key("sha256"); o.Str(s.doc_sha256);
+  o.Key("span");
+  if (s.span_begin >= 0) {
+    o.Open('['); o.Int(s.span_begin); o.Int(s.span_end); o.Close(']');
+  } else {
+    o.Null();
+  }
+  o.Key("text"); o.Str(s.text);
+  o.Key("value"); o.Num(s.value);
+  o.Key("year");
+  if (s.year) o.Int(*s.year); else o.Null();
+  o.Close('}');
+}
+
+// One fact as a JSON line (without the newline), appended to *out.
+void WriteFact(const Fact& f, std::string* out) {
+  JsonOut o(out);
+  const bool counted = f.type == "count" || f.type == "rate" || (f.type == "change" && f.measure == "count");
+  const FactValue* chosen = f.chosen >= 0 ? &f.values[f.chosen] : &f.approx;
+  o.Open('{');
+  o.Key("approx");
+  if (f.chosen < 0) o.Str(f.approx.explanation); else o.Null();
+  o.Key("approximate");
+  o.Open('[');
+  if (f.chosen >= 0) for (const FactSource& s : f.approx.sources) WriteSource(o, s);
+  o.Close(']');
+  o.Key("component"); o.StrOrNull(f.component);
+  o.Key("confidence"); o.Double(f.confidence);
+  o.Key("conflict"); o.StrOrNull(f.conflict);
+  if (f.type == "change") { o.Key("direction"); o.Str(f.direction); }
+  o.Key("documents"); o.Int(static_cast<int64_t>(f.docs));
+  if (f.type == "change") {
+    o.Key("from_year");
+    if (f.from_year) o.Int(*f.from_year); else o.Null();
+  }
+  o.Key("indicator"); o.StrOrNull(f.indicator);
+  o.Key("key"); o.Str(f.key);
+  if (counted) { o.Key("level"); o.StrOrNull(f.level); }
+  if (f.type == "change") { o.Key("measure"); o.Str(f.measure); }
+  if (counted) { o.Key("object"); o.StrOrNull(f.object); }
+  if (f.type == "rank") {
+    o.Key("out_of");
+    if (f.out_of) o.Int(*f.out_of); else o.Null();
+  }
+  o.Key("record"); o.Str("fact");
+  if (f.type == "score") {
+    o.Key("scale");
+    if (f.scale) o.Num(*f.scale); else o.Null();
+  }
+  o.Key("schema"); o.Str("chiso-facts/1");
+  if (f.type == "rank" || f.type == "change") { o.Key("scope"); o.StrOrNull(f.scope); }
+  o.Key("sources"); o.Int(static_cast<int64_t>(chosen->docs));
+  if (counted) { o.Key("status"); o.StrOrNull(f.status); }
+  o.Key("subject");
+  o.Open('{');
+  o.Key("id"); o.StrOrNull(f.subject.id);
+  o.Key("kind"); o.Str(SubjectKindName(f.subject.kind));
+  o.Key("name"); o.StrOrNull(f.subject.name);
+  o.Close('}');
+  o.Key("supporting");
+  o.Open('[');
+  for (const FactSource& s : chosen->sources) WriteSource(o, s);
+  o.Close(']');
+  o.Key("type"); o.Str(f.type);
+  o.Key("unit"); o.StrOrNull(f.unit);
+  o.Key("value"); o.Num(f.value);
+  o.Key("warnings");
+  o.Open('[');
+  for (const Warning& w : f.warnings) {
+    o.Open('{');
+    o.Key("code"); o.Str(w.code);
+    o.Key("message"); o.Str(w.message);
+    o.Close('}');
+  }
+  o.Close(']');
+  o.Key("year"); o.Int(f.year);
+  o.Close('}');
+}
 }  // namespace
 
 int DecimalsOf(double v) {
@@ -747,19 +1129,38 @@ Status Consolidator::AddJsonlFile(const std::string& path) {
     if (!file) return Status::Error(path + ": cannot open");
     in = &file;
   }
+  Impl& m = *impl_;
   std::string line;
   size_t lineno = 0;
+  RecordReader r;
   while (std::getline(*in, line)) {
     ++lineno;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    json record = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (record.is_discarded()) {
+    r.Reset();
+    if (!json::sax_parse(line, &r, json::input_format_t::json, /*strict=*/true)) {
       return Status::Error(path + ":" + std::to_string(lineno) + ": invalid JSON");
     }
-    if (!record.is_object()) {
+    if (!r.is_object) {
       return Status::Error(path + ":" + std::to_string(lineno) + ": not a JSON object");
     }
-    AddRecord(record);
+    // As AddRecord.
+    ++m.stats.records;
+    if (r.error) {
+      ++m.stats.error_records;
+      continue;
+    }
+    if (!r.has_figures || r.count == 0 || !m.NewDocument(r.sha256)) continue;
+    for (size_t i = 0; i < r.count; ++i) {
+      if (r.bad[i]) {
+        ++m.stats.figures;
+        ++m.stats.skipped_bad;
+        continue;
+      }
+      FigureIn& f = r.figures[i];
+      f.doc_id = r.doc_id;
+      f.doc_sha256 = r.sha256;
+      m.AddFigure(f);
+    }
   }
   if (in->bad()) return Status::Error(path + ": read error");
   return Status::OK();
@@ -864,6 +1265,12 @@ json ConflictToJson(const ConsolidateConflict& c) {
   return j;
 }
 
+std::string FactToJsonLine(const Fact& fact) {
+  std::string line;
+  WriteFact(fact, &line);
+  return line;
+}
+
 Status WriteFactsJsonl(const Consolidator& c, const std::string& path) {
   const bool to_stdout = path.empty() || path == "-";
   // A device or pipe (/dev/null, a FIFO) is written in place: never renamed over.
@@ -879,7 +1286,12 @@ Status WriteFactsJsonl(const Consolidator& c, const std::string& path) {
     line.push_back('\n');
     if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) ok = false;
   };
-  for (const Fact& f : c.facts()) put(FactToJson(f));
+  for (const Fact& f : c.facts()) {
+    line.clear();
+    WriteFact(f, &line);
+    line.push_back('\n');
+    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) ok = false;
+  }
   for (const ConsolidateConflict& k : c.conflicts()) put(ConflictToJson(k));
   if (std::fflush(out) != 0) ok = false;
   if (to_stdout) return ok ? Status::OK() : Status::Error("write failed on stdout");

@@ -223,6 +223,9 @@ int DecimalsOf(double v);
 //  "supporting": [source...], "approximate": [source...], "warnings": [...]}
 // A source: {doc, sha256, figure, span, text, sentence, year, value, approx}.
 nlohmann::json FactToJson(const Fact& fact);
+// The same object written straight to one line (no DOM): what
+// WriteFactsJsonl writes. Parses to exactly FactToJson(fact).
+std::string FactToJsonLine(const Fact& fact);
 // {"schema": "chiso-facts/1", "record": "conflict", "id", "kind", "facts",
 //  "explained", ...detail}: value_disagreement adds "values": [{value, docs,
 //  figures, chosen, explanation, explanation_detail, sources}];

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "corpus/conflict_gen.h"
 
@@ -379,6 +381,51 @@ TEST(ConflictGenTest, Deterministic) {
   };
   EXPECT_EQ(digest(7), digest(7));
   EXPECT_NE(digest(7), digest(8));
+}
+
+// The JSON Lines path reads records with a SAX reader and writes facts with a
+// streaming writer; both must agree exactly with the DOM paths (AddRecord,
+// FactToJson) on a generated corpus with every kind of fact and conflict,
+// plus records the reader must skip or count (errors, bad figures, nesting).
+TEST(ConsolidateTest, JsonlReaderAndLineWriterMatchTheDomPaths) {
+  ConflictGenOptions o;
+  o.seed = 5;
+  o.units = 40;
+  std::string path = testing::TempDir() + "/consolidate_sax.jsonl";
+  std::vector<json> records;
+  GenerateConflictCorpus(o, [&](const json& r) { records.push_back(r); }, nullptr);
+  records.push_back(json::parse(R"({"doc": {"id": "e", "sha256": "e1"}, "error": {"code": "x"}})"));
+  records.push_back(json::parse(
+      R"({"doc": {"id": "b", "sha256": "b1", "extra": [1, {"value": 2}]},
+          "figures": [3, [4], {"type": "score"}, {"value": 1},
+                      {"type": "score", "value": 70.5, "year": 2023, "indicator": "PAR_INDEX",
+                       "scale": 100, "id": "f9", "span": [4, 8], "text": "70,5", "sentence": "a \"q\"\n",
+                       "evidence": {"value": 99, "type": "rank"},
+                       "subject": {"kind": "province", "name": "Hà Nội", "id": "ha-noi", "x": {"id": 1}}}],
+          "warnings": [{"code": "w", "message": "m"}], "error": null})"));
+  {
+    std::ofstream out(path);
+    for (const json& r : records) out << r.dump() << "\n";
+  }
+  Consolidator dom, sax;
+  for (const json& r : records) dom.AddRecord(r);
+  ASSERT_TRUE(sax.AddJsonlFile(path).ok());
+  dom.Finish();
+  sax.Finish();
+  EXPECT_EQ(dom.stats().records, sax.stats().records);
+  EXPECT_EQ(dom.stats().error_records, sax.stats().error_records);
+  EXPECT_EQ(dom.stats().skipped_bad, sax.stats().skipped_bad);
+  EXPECT_EQ(dom.stats().used, sax.stats().used);
+  ASSERT_EQ(dom.facts().size(), sax.facts().size());
+  ASSERT_EQ(dom.conflicts().size(), sax.conflicts().size());
+  EXPECT_GT(dom.conflicts().size(), 0u);
+  for (size_t i = 0; i < dom.facts().size(); ++i) {
+    json a = FactToJson(dom.facts()[i]);
+    json b = FactToJson(sax.facts()[i]);
+    ASSERT_EQ(a, b) << a.dump() << "\n" << b.dump();
+    json line = json::parse(FactToJsonLine(sax.facts()[i]));
+    ASSERT_EQ(line, b) << line.dump() << "\n" << b.dump();
+  }
 }
 
 }  // namespace

@@ -128,46 +128,196 @@ void Pipeline::Process(Document& doc) const {
   }
 }
 
-Status CollectInputs(const std::vector<std::string>& paths, std::vector<InputFile>* out) {
-  namespace fs = std::filesystem;
-  out->clear();
+namespace {
+
+namespace fs = std::filesystem;
+
+// One folder tree, depth-first, each folder's entries sorted by name with a
+// '/' after folder names: that is byte order of the ids under the root.
+class TreeInputs : public InputSource {
+ public:
+  explicit TreeInputs(fs::path root) { Push(root, ""); }
+  bool Next(InputFile* out) override {
+    while (!stack_.empty()) {
+      Frame& top = stack_.back();
+      if (top.pos == top.entries.size()) {
+        stack_.pop_back();
+        continue;
+      }
+      const Entry& e = top.entries[top.pos++];
+      if (e.dir) {
+        fs::path dir = top.dir / e.name;
+        std::string prefix = top.prefix + e.name + "/";
+        Push(dir, prefix);  // invalidates `top` and `e`
+        continue;
+      }
+      out->path = (top.dir / e.name).string();
+      out->id = top.prefix + e.name;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  struct Entry {
+    std::string name;  // file name; sorted by name + ("/" if dir)
+    bool dir = false;
+  };
+  struct Frame {
+    fs::path dir;
+    std::string prefix;  // id of the folder, with its '/'
+    std::vector<Entry> entries;
+    size_t pos = 0;
+  };
+  void Push(const fs::path& dir, std::string prefix) {
+    Frame f;
+    f.dir = dir;
+    f.prefix = std::move(prefix);
+    std::error_code ec;
+    fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.empty() || name[0] == '.') continue;  // hidden
+      std::error_code e2;
+      if (it->is_directory(e2)) {
+        if (it->is_symlink(e2)) continue;  // symlinked folders: no loops
+        f.entries.push_back({std::move(name), true});
+      } else if (it->is_regular_file(e2)) {
+        if (name == "gold.jsonl" || it->path().extension() == ".jsonl") continue;  // annotations
+        f.entries.push_back({std::move(name), false});
+      }
+    }
+    std::sort(f.entries.begin(), f.entries.end(), [](const Entry& a, const Entry& b) {
+      // Compare as if folder names ended with '/'.
+      size_t n = std::min(a.name.size(), b.name.size());
+      int c = a.name.compare(0, n, b.name, 0, n);
+      if (c != 0) return c < 0;
+      auto at = [](const Entry& x, size_t i) -> int {
+        if (i < x.name.size()) return static_cast<unsigned char>(x.name[i]);
+        return x.dir && i == x.name.size() ? '/' : -1;
+      };
+      return at(a, n) < at(b, n);
+    });
+    stack_.push_back(std::move(f));
+  }
+  std::vector<Frame> stack_;
+};
+
+class VectorSource : public InputSource {
+ public:
+  explicit VectorSource(std::vector<InputFile> v) : v_(std::move(v)) {}
+  bool Next(InputFile* out) override {
+    if (pos_ == v_.size()) return false;
+    *out = std::move(v_[pos_++]);
+    return true;
+  }
+
+ private:
+  std::vector<InputFile> v_;
+  size_t pos_ = 0;
+};
+
+class MergeSource : public InputSource {
+ public:
+  MergeSource(std::vector<std::unique_ptr<InputSource>> sources, bool dedup)
+      : sources_(std::move(sources)), heads_(sources_.size()), live_(sources_.size()), dedup_(dedup) {
+    for (size_t i = 0; i < sources_.size(); ++i) live_[i] = sources_[i]->Next(&heads_[i]);
+  }
+  bool Next(InputFile* out) override {
+    for (;;) {
+      size_t best = sources_.size();
+      for (size_t i = 0; i < sources_.size(); ++i) {
+        if (live_[i] && (best == sources_.size() || heads_[i].id < heads_[best].id)) best = i;
+      }
+      if (best == sources_.size()) return false;
+      *out = std::move(heads_[best]);
+      live_[best] = sources_[best]->Next(&heads_[best]);
+      if (dedup_ && has_last_ && out->id == last_) continue;
+      if (dedup_) {
+        last_ = out->id;
+        has_last_ = true;
+      }
+      return true;
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<InputSource>> sources_;
+  std::vector<InputFile> heads_;
+  std::vector<char> live_;
+  bool dedup_;
+  bool has_last_ = false;
+  std::string last_;
+};
+
+class FilterSource : public InputSource {
+ public:
+  FilterSource(std::unique_ptr<InputSource> s, std::function<bool(const std::string&)> keep)
+      : s_(std::move(s)), keep_(std::move(keep)) {}
+  bool Next(InputFile* out) override {
+    while (s_->Next(out)) {
+      if (keep_(out->id)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<InputSource> s_;
+  std::function<bool(const std::string&)> keep_;
+};
+
+}  // namespace
+
+std::unique_ptr<InputSource> VectorInputs(std::vector<InputFile> inputs) {
+  return std::make_unique<VectorSource>(std::move(inputs));
+}
+
+std::unique_ptr<InputSource> MergeInputs(std::vector<std::unique_ptr<InputSource>> sources,
+                                         bool dedup) {
+  return std::make_unique<MergeSource>(std::move(sources), dedup);
+}
+
+std::unique_ptr<InputSource> FilterInputs(std::unique_ptr<InputSource> source,
+                                          std::function<bool(const std::string& id)> keep) {
+  return std::make_unique<FilterSource>(std::move(source), std::move(keep));
+}
+
+Status OpenInputs(const std::vector<std::string>& paths, std::unique_ptr<InputSource>* out) {
+  std::vector<std::unique_ptr<InputSource>> sources;
   for (const std::string& arg : paths) {
     std::error_code ec;
     fs::path root(arg);
     auto st = fs::status(root, ec);
     if (ec || !fs::exists(st)) return Status::Error(arg + ": no such file or directory");
     if (!fs::is_directory(st)) {
-      out->push_back({arg, root.filename().string()});
+      sources.push_back(VectorInputs({{arg, root.filename().string()}}));
       continue;
     }
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+    fs::directory_iterator probe(root, ec);
     if (ec) return Status::Error(arg + ": " + ec.message());
-    for (; it != end; it.increment(ec)) {
-      if (ec) return Status::Error(arg + ": " + ec.message());
-      const fs::path& p = it->path();
-      std::string name = p.filename().string();
-      if (!name.empty() && name[0] == '.') {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_symlink(ec) && it->is_directory(ec)) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (!it->is_regular_file(ec)) continue;
-      if (name == "gold.jsonl" || p.extension() == ".jsonl") continue;  // annotations, not documents
-      out->push_back({p.string(), fs::relative(p, root, ec).generic_string()});
-    }
+    sources.push_back(std::make_unique<TreeInputs>(root));
   }
-  std::stable_sort(out->begin(), out->end(),
-                   [](const InputFile& a, const InputFile& b) { return a.id < b.id; });
+  *out = sources.size() == 1 ? std::move(sources[0]) : MergeInputs(std::move(sources), false);
+  return Status::OK();
+}
+
+Status CollectInputs(const std::vector<std::string>& paths, std::vector<InputFile>* out) {
+  out->clear();
+  std::unique_ptr<InputSource> src;
+  if (Status s = OpenInputs(paths, &src); !s.ok()) return s;
+  for (InputFile f; src->Next(&f);) out->push_back(std::move(f));
   return Status::OK();
 }
 
 BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inputs,
                     const BatchOptions& options, const std::function<void(const Document&)>& emit) {
+  VectorSource src(inputs);
+  return RunBatch(pipeline, src, options, emit);
+}
+
+BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOptions& options,
+                    const std::function<void(const Document&)>& emit) {
   BatchStats stats;
-  const size_t n = inputs.size();
   const int jobs = std::max(1, options.jobs);
   auto account = [&](const Document& d) {
     ++stats.documents;
@@ -184,7 +334,7 @@ BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inpu
     return true;
   };
   if (jobs == 1) {
-    for (const InputFile& f : inputs) {
+    for (InputFile f; inputs.Next(&f);) {
       if (stop_requested()) {
         stats.stopped = true;
         break;
@@ -201,20 +351,31 @@ BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inpu
   }
   // Ordered parallel map over a ring of slots: worker i fills slot i % ring
   // once the writer has released it; the writer drains slots in order.
+  // Inputs are taken from the source under the lock, numbered as taken.
   const size_t ring = static_cast<size_t>(jobs) * 4;
   std::vector<Document> slots(ring);
   std::vector<char> ready(ring, 0), kept(ring, 0);
   std::mutex mu;
   std::condition_variable cv;
-  std::atomic<size_t> next{0};
-  size_t written = 0;
-  bool quit = false;  // guarded by mu: the writer stopped early
+  size_t taken = 0, written = 0;  // guarded by mu
+  bool exhausted = false;          // guarded by mu: the source is at its end
+  bool quit = false;               // guarded by mu: the writer stopped early
   auto worker = [&] {
+    InputFile f;
     for (;;) {
-      size_t i = next.fetch_add(1);
-      if (i >= n) return;
+      size_t i;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (quit || exhausted) return;
+        if (!inputs.Next(&f)) {
+          exhausted = true;
+          cv.notify_all();
+          return;
+        }
+        i = taken++;
+      }
       Document doc;
-      bool keep = run_one(inputs[i], &doc);
+      bool keep = run_one(f, &doc);
       std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, [&] { return quit || i < written + ring; });
       if (quit) return;
@@ -226,7 +387,7 @@ BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inpu
   };
   std::vector<std::thread> threads;
   for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
-  while (written < n) {
+  for (;;) {
     if (stop_requested()) {
       stats.stopped = true;
       break;
@@ -235,7 +396,8 @@ BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inpu
     bool keep;
     {
       std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return ready[written % ring] != 0; });
+      cv.wait(lock, [&] { return ready[written % ring] != 0 || (exhausted && written == taken); });
+      if (ready[written % ring] == 0) break;  // every input written
       doc = std::move(slots[written % ring]);
       keep = kept[written % ring];
       ready[written % ring] = 0;
@@ -255,7 +417,6 @@ BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inpu
   {
     std::lock_guard<std::mutex> lock(mu);
     quit = true;
-    next.store(n);  // no new work once the writer is done
   }
   cv.notify_all();
   for (auto& t : threads) t.join();

@@ -56,6 +56,34 @@ struct InputFile {
 // Fails on a path that does not exist.
 Status CollectInputs(const std::vector<std::string>& paths, std::vector<InputFile>* out);
 
+// Inputs one at a time, in id order, so that a batch over millions of files
+// holds none of their names: memory is the entry lists of the folders being
+// walked, not the corpus. Not thread-safe (RunBatch locks around Next).
+class InputSource {
+ public:
+  virtual ~InputSource() = default;
+  // The next input; false at the end.
+  virtual bool Next(InputFile* out) = 0;
+};
+
+// The inputs CollectInputs would give, in the same order, lazily: folders are
+// walked depth-first with each folder's entries sorted so that ids come out
+// in byte order ("a.txt" before "a/x.txt"), and the paths are merged. A
+// folder that cannot be read below the roots is skipped, as CollectInputs does.
+Status OpenInputs(const std::vector<std::string>& paths, std::unique_ptr<InputSource>* out);
+
+// Inputs from a list already sorted by id.
+std::unique_ptr<InputSource> VectorInputs(std::vector<InputFile> inputs);
+
+// Merges sources that are each sorted by id; with `dedup`, an id seen
+// already (from an earlier source, or earlier in one) is dropped.
+std::unique_ptr<InputSource> MergeInputs(std::vector<std::unique_ptr<InputSource>> sources,
+                                         bool dedup);
+
+// Keeps only the inputs for which `keep(id)` holds.
+std::unique_ptr<InputSource> FilterInputs(std::unique_ptr<InputSource> source,
+                                          std::function<bool(const std::string& id)> keep);
+
 struct BatchOptions {
   int jobs = 1;
   IngestOptions ingest;
@@ -81,6 +109,9 @@ struct BatchStats {
 // records only.
 BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inputs,
                     const BatchOptions& options, const std::function<void(const Document&)>& emit);
+// The same over a source read as the batch goes (memory flat in its length).
+BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOptions& options,
+                    const std::function<void(const Document&)>& emit);
 
 }  // namespace chiso
 

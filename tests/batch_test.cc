@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <thread>
 
 #include "corpus/batch.h"
+#include "corpus/pipeline.h"
 #include "corpus/sink.h"
 #include "tests/test_support.h"
 
@@ -122,6 +124,54 @@ fs::path MakeCorpus(const std::string& name, size_t n) {
 }
 
 // ------------------------------------------------------------------ inputs
+
+// Folders are walked lazily (memory flat in the corpus), yet ids come out in
+// byte order exactly as a full listing sorted by id would give them.
+TEST(Inputs, LazyWalkGivesIdsInByteOrder) {
+  fs::path dir = fs::temp_directory_path() / ("chiso_inputs_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  for (const char* d : {"a", "a/b", "a-b", "ab", "a/b c", "z/.hidden_dir", "Z"}) {
+    fs::create_directories(dir / d);
+  }
+  for (const char* f : {"a.txt", "a/x.txt", "a/b/y.txt", "a/b.txt", "a-b/1.txt", "ab/2.txt", "a/b c/3.txt",
+                        "a0.txt", "Z/u.txt", "z/v.txt", "z/.hidden_dir/w.txt", ".hidden.txt", "gold.jsonl",
+                        "b.html", "a/b/~tmp"}) {
+    std::ofstream(dir / f) << "x";
+  }
+  fs::create_directory_symlink(dir / "a", dir / "z" / "loop");  // not followed
+  std::vector<std::string> want = {"Z/u.txt", "a-b/1.txt", "a.txt", "a/b c/3.txt", "a/b.txt",
+                                   "a/b/y.txt", "a/b/~tmp", "a/x.txt", "a0.txt", "ab/2.txt",
+                                   "b.html", "z/v.txt"};
+  std::unique_ptr<chiso::InputSource> src;
+  ASSERT_TRUE(chiso::OpenInputs({dir.string()}, &src).ok());
+  std::vector<std::string> got;
+  for (InputFile f; src->Next(&f);) {
+    got.push_back(f.id);
+    EXPECT_EQ(f.path, (dir / f.id).string());
+  }
+  EXPECT_EQ(got, want);
+  ASSERT_TRUE(std::is_sorted(want.begin(), want.end()));
+  // Two roots and a single file merge into one sorted stream; a filter keeps a subset.
+  fs::path single = dir / "ab" / "2.txt";
+  ASSERT_TRUE(chiso::OpenInputs({(dir / "a").string(), single.string(), (dir / "ab").string()}, &src).ok());
+  got.clear();
+  for (InputFile f; src->Next(&f);) got.push_back(f.id);
+  EXPECT_EQ(got, (std::vector<std::string>{"2.txt", "2.txt", "b c/3.txt", "b.txt", "b/y.txt", "b/~tmp", "x.txt"}));
+  std::vector<std::unique_ptr<chiso::InputSource>> parts;
+  parts.push_back(chiso::VectorInputs({{"p1", "b"}, {"p2", "d"}}));
+  parts.push_back(chiso::VectorInputs({{"p3", "a"}, {"p4", "b"}, {"p5", "c"}}));
+  auto merged = chiso::FilterInputs(chiso::MergeInputs(std::move(parts), /*dedup=*/true),
+                                    [](const std::string& id) { return id != "c"; });
+  got.clear();
+  std::vector<std::string> paths;
+  for (InputFile f; merged->Next(&f);) {
+    got.push_back(f.id);
+    paths.push_back(f.path);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "d"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"p3", "p1", "p2"}));  // the first source wins a tie
+  fs::remove_all(dir);
+}
 
 TEST(FileList, NewlineSeparatedSortedDeduplicated) {
   std::vector<InputFile> v;

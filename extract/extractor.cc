@@ -419,6 +419,23 @@ void Extractor::Extract(Document& doc) const {
     i = j;
   }
 
+  // A rank's field: "xếp thứ 53 cả nước", "xếp thứ 5 trong 63 tỉnh, thành
+  // phố". A collective word there says among whom the unit ranks; it is not
+  // the subject of the figures that follow.
+  std::vector<Span> rank_fields;
+  for (const Candidate* cp : kept) {
+    if (cp->rule->type == "rank") rank_fields.push_back({cp->numeral.begin, cp->match.end});
+  }
+  auto in_rank_field = [&](const LexMention& w) {
+    for (const Span& r : rank_fields) {
+      if (r.begin > w.span.begin) break;
+      size_t k = r.end;
+      while (k < w.span.begin && text[k] == ' ') ++k;
+      if (w.span.begin <= k) return true;
+    }
+    return false;
+  };
+
   // Counts kept so far, for rates that refer back ("(đạt tỷ lệ 91%)"). The
   // reserve keeps the pointers valid.
   doc.figures.reserve(kept.size());
@@ -639,9 +656,9 @@ void Extractor::Extract(Document& doc) const {
                                         [](const LexMention& w) { return w.category == LexCategory::kScope; });
       return !(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion);
     };
-    auto collective = [](const LexMention& w) {
-      return w.category == LexCategory::kNation || w.category == LexCategory::kAggregate ||
-             w.category == LexCategory::kSelf;
+    auto collective = [&](const LexMention& w) {
+      if (w.category == LexCategory::kSelf) return true;
+      return (w.category == LexCategory::kNation || w.category == LexCategory::kAggregate) && !in_rank_field(w);
     };
     auto from_word = [&](const LexMention& w) -> Subject {
       if (w.category == LexCategory::kSelf) {
@@ -685,7 +702,7 @@ void Extractor::Extract(Document& doc) const {
       });
       if (e && e->span.end == k) {
         subject = SubjectOf(*e->m->entity);
-      } else if (w && w->span.end == k) {
+      } else if (w && w->span.end == k && !in_rank_field(*w)) {
         std::string folded = FoldVietnamese(text.substr(w->span.begin, w->span.size()));
         if (folded.find("ca nuoc") != std::string::npos || folded.find("toan quoc") != std::string::npos ||
             w->category == LexCategory::kNation) {

@@ -96,7 +96,8 @@ Site Locate(const Document& doc, const Candidate& c) {
   while (b > s.sentence.begin && !IsClauseBreak(t, b - 1)) --b;
   if (b > s.sentence.begin && t[b - 1] == '(') { s.in_paren = true; s.paren_open = b - 1; }
   // Parenthesised signs like "(+5.40%)" start the clause at the parenthesis.
-  size_t e = std::max(s.end, s.pos);
+  // A match may span a comma of its own ("trong 63 tỉnh, thành phố").
+  size_t e = std::max({s.end, s.pos, c.match.end});
   while (e < s.sentence.end && !IsClauseBreak(t, e)) ++e;
   s.clause = {b, e};
   return s;

@@ -487,6 +487,18 @@ void Extractor::Extract(Document& doc) const {
       while (k > s.sentence.begin && text[k - 1] == ' ') --k;
       if (k > s.sentence.begin && text[k - 1] == ')' && c.figure.type != "change") continue;
     }
+    // A component named exactly like an object ("Thủ tục hành chính" of
+    // SIPAS) is the component when the sentence lists components ("Xét theo
+    // từng lĩnh vực") of the index under discussion and speaks of no rate.
+    const EntityRef* ind_prior = LastBefore(ents, 0, s.pos, is_indicator);
+    const bool lists_components =
+        ind_prior &&
+        LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
+          return w.category == LexCategory::kComponentMarker;
+        }) != nullptr &&
+        !LastBefore(x.words, s.sentence.begin, s.sentence.end, [](const LexMention& w) {
+          return w.category == LexCategory::kRateHead;
+        });
     // "Cải cách thủ tục hành chính" names a component of an index, not an
     // object that a rate counts.
     auto is_object = [&](const LexMention& w) {
@@ -494,6 +506,13 @@ void Extractor::Extract(Document& doc) const {
       for (const Span& cs : component_spans) {
         if (cs.begin <= w.span.begin && w.span.end <= cs.end && cs.size() > w.span.size()) return false;
         if (cs.begin > w.span.end) break;
+      }
+      if (lists_components &&
+          FirstAfter(ents, w.span.begin, w.span.begin + 1, [&](const EntityRef& r) {
+            return r.m->entity->kind == EntityKind::kComponent && r.span.end == w.span.end &&
+                   r.m->entity->indicator == ind_prior->m->entity->id;
+          })) {
+        return false;
       }
       return true;
     };

@@ -517,6 +517,21 @@ void Extractor::Extract(Document& doc) const {
       return true;
     };
     const EntityRef* ind_before = LastBefore(ents, s.sentence.begin, s.pos, is_indicator);
+    // "Với 84,35%, Chỉ số ... của tỉnh Quảng Bình xếp thứ 21/63": a value
+    // fronted before the comma belongs to the index and unit named after it.
+    bool fronted = false;
+    if (s.clause.begin == s.sentence.begin && s.clause.end < s.sentence.end && text[s.clause.end] == ',') {
+      size_t k = std::max(s.end, c.match.end);  // past the unit
+      while (k < s.clause.end && text[k] == ' ') ++k;
+      std::string head = FoldVietnamese(text.substr(s.sentence.begin, s.pos - s.sentence.begin));
+      while (!head.empty() && head.back() == ' ') head.pop_back();
+      fronted = k == s.clause.end && (head == "voi" || (head.rfind("voi ", 0) == 0 && CountWords(head) <= 3));
+    }
+    if (fronted) {
+      if (ind_before) fronted = false;
+      else ind_before = FirstAfter(ents, s.end, s.sentence.end, is_indicator);
+      if (fronted && !ind_before) continue;  // of which index? precision first
+    }
     // The index under discussion when the sentence names none: the nearest
     // one named earlier in the document. Used only when the sentence names
     // the unit the figure belongs to ("Bắc Kạn xếp thứ 2 với 86,91%").
@@ -737,6 +752,7 @@ void Extractor::Extract(Document& doc) const {
       consider_range(c.match.end, std::min(s.sentence.end, c.match.end + 40), true);
       if (!subject.has_value()) continue;  // "vị trí thứ 2 là ..." names no unit
     }
+    if (fronted) consider_range(s.end, s.sentence.end, true);
     if (!subject.has_value()) consider_range(s.sentence.begin, s.pos, false);
     if (!subject.has_value()) {
       consider_range(s.paragraph.begin, s.sentence.begin, false);

@@ -195,6 +195,17 @@ size_t CountWords(std::string_view s) {
   return n;
 }
 
+// True if the word before `pos` marks a plural ("các tỉnh", "những tỉnh").
+bool PluralBefore(std::string_view text, size_t pos) {
+  size_t e = pos;
+  while (e > 0 && text[e - 1] == ' ') --e;
+  size_t b = e;
+  while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
+  if (e - b > 12) return false;
+  std::string w = FoldVietnamese(text.substr(b, e - b));
+  return w == "cac" || w == "nhung" || w == "nhieu" || w == "moi";
+}
+
 bool HasDigitSlash(std::string_view s) {
   for (size_t i = 1; i + 1 < s.size(); ++i) {
     if ((s[i] == '/' || s[i] == ':') && IsDigit(s[i - 1]) && IsDigit(s[i + 1])) return true;
@@ -692,7 +703,8 @@ void Extractor::Extract(Document& doc) const {
       return !(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion);
     };
     auto collective = [&](const LexMention& w) {
-      if (w.category == LexCategory::kSelf) return true;
+      // "của các tỉnh đạt 81,15%": a plural group, not the unit itself.
+      if (w.category == LexCategory::kSelf) return !PluralBefore(text, w.span.begin);
       return (w.category == LexCategory::kNation || w.category == LexCategory::kAggregate) && !in_rank_field(w);
     };
     auto from_word = [&](const LexMention& w) -> Subject {

@@ -96,7 +96,8 @@ Site Locate(const Document& doc, const Candidate& c) {
   while (b > s.sentence.begin && !IsClauseBreak(t, b - 1)) --b;
   if (b > s.sentence.begin && t[b - 1] == '(') { s.in_paren = true; s.paren_open = b - 1; }
   // Parenthesised signs like "(+5.40%)" start the clause at the parenthesis.
-  size_t e = std::max(s.end, s.pos);
+  // A match may span a comma of its own ("trong 63 tỉnh, thành phố").
+  size_t e = std::max({s.end, s.pos, c.match.end});
   while (e < s.sentence.end && !IsClauseBreak(t, e)) ++e;
   s.clause = {b, e};
   return s;
@@ -192,6 +193,17 @@ size_t CountWords(std::string_view s) {
     in = !sp;
   }
   return n;
+}
+
+// True if the word before `pos` marks a plural ("các tỉnh", "những tỉnh").
+bool PluralBefore(std::string_view text, size_t pos) {
+  size_t e = pos;
+  while (e > 0 && text[e - 1] == ' ') --e;
+  size_t b = e;
+  while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
+  if (e - b > 12) return false;
+  std::string w = FoldVietnamese(text.substr(b, e - b));
+  return w == "cac" || w == "nhung" || w == "nhieu" || w == "moi";
 }
 
 bool HasDigitSlash(std::string_view s) {
@@ -419,6 +431,23 @@ void Extractor::Extract(Document& doc) const {
     i = j;
   }
 
+  // A rank's field: "xếp thứ 53 cả nước", "xếp thứ 5 trong 63 tỉnh, thành
+  // phố". A collective word there says among whom the unit ranks; it is not
+  // the subject of the figures that follow.
+  std::vector<Span> rank_fields;
+  for (const Candidate* cp : kept) {
+    if (cp->rule->type == "rank") rank_fields.push_back({cp->numeral.begin, cp->match.end});
+  }
+  auto in_rank_field = [&](const LexMention& w) {
+    for (const Span& r : rank_fields) {
+      if (r.begin > w.span.begin) break;
+      size_t k = r.end;
+      while (k < w.span.begin && text[k] == ' ') ++k;
+      if (w.span.begin <= k) return true;
+    }
+    return false;
+  };
+
   // Counts kept so far, for rates that refer back ("(đạt tỷ lệ 91%)"). The
   // reserve keeps the pointers valid.
   doc.figures.reserve(kept.size());
@@ -469,6 +498,18 @@ void Extractor::Extract(Document& doc) const {
       while (k > s.sentence.begin && text[k - 1] == ' ') --k;
       if (k > s.sentence.begin && text[k - 1] == ')' && c.figure.type != "change") continue;
     }
+    // A component named exactly like an object ("Thủ tục hành chính" of
+    // SIPAS) is the component when the sentence lists components ("Xét theo
+    // từng lĩnh vực") of the index under discussion and speaks of no rate.
+    const EntityRef* ind_prior = LastBefore(ents, 0, s.pos, is_indicator);
+    const bool lists_components =
+        ind_prior &&
+        LastBefore(x.words, s.sentence.begin, s.pos, [](const LexMention& w) {
+          return w.category == LexCategory::kComponentMarker;
+        }) != nullptr &&
+        !LastBefore(x.words, s.sentence.begin, s.sentence.end, [](const LexMention& w) {
+          return w.category == LexCategory::kRateHead;
+        });
     // "Cải cách thủ tục hành chính" names a component of an index, not an
     // object that a rate counts.
     auto is_object = [&](const LexMention& w) {
@@ -477,9 +518,31 @@ void Extractor::Extract(Document& doc) const {
         if (cs.begin <= w.span.begin && w.span.end <= cs.end && cs.size() > w.span.size()) return false;
         if (cs.begin > w.span.end) break;
       }
+      if (lists_components &&
+          FirstAfter(ents, w.span.begin, w.span.begin + 1, [&](const EntityRef& r) {
+            return r.m->entity->kind == EntityKind::kComponent && r.span.end == w.span.end &&
+                   r.m->entity->indicator == ind_prior->m->entity->id;
+          })) {
+        return false;
+      }
       return true;
     };
     const EntityRef* ind_before = LastBefore(ents, s.sentence.begin, s.pos, is_indicator);
+    // "Với 84,35%, Chỉ số ... của tỉnh Quảng Bình xếp thứ 21/63": a value
+    // fronted before the comma belongs to the index and unit named after it.
+    bool fronted = false;
+    if (s.clause.begin == s.sentence.begin && s.clause.end < s.sentence.end && text[s.clause.end] == ',') {
+      size_t k = std::max(s.end, c.match.end);  // past the unit
+      while (k < s.clause.end && text[k] == ' ') ++k;
+      std::string head = FoldVietnamese(text.substr(s.sentence.begin, s.pos - s.sentence.begin));
+      while (!head.empty() && head.back() == ' ') head.pop_back();
+      fronted = k == s.clause.end && (head == "voi" || (head.rfind("voi ", 0) == 0 && CountWords(head) <= 3));
+    }
+    if (fronted) {
+      if (ind_before) fronted = false;
+      else ind_before = FirstAfter(ents, s.end, s.sentence.end, is_indicator);
+      if (fronted && !ind_before) continue;  // of which index? precision first
+    }
     // The index under discussion when the sentence names none: the nearest
     // one named earlier in the document. Used only when the sentence names
     // the unit the figure belongs to ("Bắc Kạn xếp thứ 2 với 86,91%").
@@ -639,9 +702,10 @@ void Extractor::Extract(Document& doc) const {
                                         [](const LexMention& w) { return w.category == LexCategory::kScope; });
       return !(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion);
     };
-    auto collective = [](const LexMention& w) {
-      return w.category == LexCategory::kNation || w.category == LexCategory::kAggregate ||
-             w.category == LexCategory::kSelf;
+    auto collective = [&](const LexMention& w) {
+      // "của các tỉnh đạt 81,15%": a plural group, not the unit itself.
+      if (w.category == LexCategory::kSelf) return !PluralBefore(text, w.span.begin);
+      return (w.category == LexCategory::kNation || w.category == LexCategory::kAggregate) && !in_rank_field(w);
     };
     auto from_word = [&](const LexMention& w) -> Subject {
       if (w.category == LexCategory::kSelf) {
@@ -685,7 +749,7 @@ void Extractor::Extract(Document& doc) const {
       });
       if (e && e->span.end == k) {
         subject = SubjectOf(*e->m->entity);
-      } else if (w && w->span.end == k) {
+      } else if (w && w->span.end == k && !in_rank_field(*w)) {
         std::string folded = FoldVietnamese(text.substr(w->span.begin, w->span.size()));
         if (folded.find("ca nuoc") != std::string::npos || folded.find("toan quoc") != std::string::npos ||
             w->category == LexCategory::kNation) {
@@ -700,6 +764,7 @@ void Extractor::Extract(Document& doc) const {
       consider_range(c.match.end, std::min(s.sentence.end, c.match.end + 40), true);
       if (!subject.has_value()) continue;  // "vị trí thứ 2 là ..." names no unit
     }
+    if (fronted) consider_range(s.end, s.sentence.end, true);
     if (!subject.has_value()) consider_range(s.sentence.begin, s.pos, false);
     if (!subject.has_value()) {
       consider_range(s.paragraph.begin, s.sentence.begin, false);

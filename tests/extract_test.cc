@@ -168,6 +168,17 @@ TEST(Extraction, NoDefaultSubjectWhenTheDocumentNamesNone) {
   EXPECT_EQ(c->approx, "over");
 }
 
+TEST(Extraction, PluralUnitsAreNotTheDocumentsOwnUnit) {
+  // "các tỉnh đạt" holds the self word "tỉnh đạt"; it is the average of the
+  // provinces, not the ministry the document is about.
+  Document d = Extract(
+      "Chỉ số CCHC năm 2019 của Bộ Nội vụ đạt 90,1%. Giá trị trung bình Chỉ số CCHC năm 2019 của các tỉnh "
+      "đạt 81,15%.\n");
+  const Figure* s = Find(d, "score", 81.15);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

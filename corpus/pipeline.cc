@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -24,20 +25,31 @@ namespace {
 // What a PDF or HTML converter knows beyond the text.
 struct ConvertedText {
   std::vector<size_t> page_starts;  // PDFs: page offsets into the converted text
+  std::vector<int> ocr_pages;       // PDFs: pages read by OCR (1-based, sorted)
   std::string title, date;
   bool metadata_wins = false;       // HTML metadata beats the extractor's guesses
 };
 
-bool ConvertToText(Document& doc, ConvertedText* c) {
+bool ConvertToText(Document& doc, const IngestOptions& options, ConvertedText* c) {
   std::string text, encoding = "UTF-8";
   Error error;
   if (doc.format == Format::kPdf) {
     PdfText pdf;
-    if (!ExtractPdfText(doc.bytes, PdfOptions{}, &pdf, &error)) {
+    PdfOptions pdf_options;
+    pdf_options.ocr = options.ocr;
+    if (!ExtractPdfText(doc.bytes, pdf_options, &pdf, &error)) {
       doc.Fail(error.code, error.message);
       return false;
     }
     doc.pages = pdf.pages;
+    if (!pdf.ocr_note.empty()) {
+      doc.Warn("ocr_unavailable", "pages to OCR were read from their text layer only: " + pdf.ocr_note);
+    }
+    if (pdf.ocr_skipped > 0) {
+      doc.Warn("ocr_skipped", std::to_string(pdf.ocr_skipped) +
+                                  " page(s) without a text layer were not read (OCR page limit)");
+    }
+    c->ocr_pages = std::move(pdf.ocr_pages);
     c->page_starts = std::move(pdf.page_starts);
     c->title = std::move(pdf.title);
     c->date = std::move(pdf.date);
@@ -65,7 +77,21 @@ bool ConvertToText(Document& doc, ConvertedText* c) {
 
 void ApplyConverted(const ConvertedText& c, Document& doc) {
   if (!c.page_starts.empty()) {
-    for (Figure& f : doc.figures) f.page = PageOfOffset(c.page_starts, doc.source_map.ToSource(f.span.begin));
+    for (Figure& f : doc.figures) {
+      f.page = PageOfOffset(c.page_starts, doc.source_map.ToSource(f.span.begin));
+      // OCR misreads digits and tone marks: its figures are less sure.
+      if (std::binary_search(c.ocr_pages.begin(), c.ocr_pages.end(), *f.page)) {
+        f.confidence *= kOcrConfidenceFactor;
+      }
+    }
+  }
+  if (!c.ocr_pages.empty()) {
+    std::string pages;
+    for (int p : c.ocr_pages) pages += (pages.empty() ? "" : ", ") + std::to_string(p);
+    char factor[16];
+    std::snprintf(factor, sizeof factor, "%g", kOcrConfidenceFactor);
+    doc.Warn("ocr", "text of page(s) " + pages +
+                        " was read by OCR (Tesseract); the confidence of their figures is multiplied by " + factor);
   }
   if (!c.title.empty() && (c.metadata_wins || doc.title.empty())) doc.title = c.title;
   if (!c.date.empty() && (c.metadata_wins || doc.date.empty())) doc.date = c.date;
@@ -94,7 +120,9 @@ Status Pipeline::Create(const std::string& data_dir, std::unique_ptr<Pipeline>* 
   return Status::OK();
 }
 
-void Pipeline::Process(Document& doc) const {
+void Pipeline::Process(Document& doc) const { Process(doc, IngestOptions{}); }
+
+void Pipeline::Process(Document& doc, const IngestOptions& options) const {
   if (doc.failed()) return;
   // PDF and HTML become text first; that text is then decoded as if it were
   // the file (so legacy-font mojibake is caught) and source_map points into
@@ -102,7 +130,7 @@ void Pipeline::Process(Document& doc) const {
   ConvertedText converted;
   if (doc.format == Format::kText) {
     Decode(doc);
-  } else if (!ConvertToText(doc, &converted)) {
+  } else if (!ConvertToText(doc, options, &converted)) {
     return;
   }
   if (doc.failed()) return;
@@ -330,7 +358,7 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
   auto run_one = [&](const InputFile& f, Document* doc) {
     LoadDocument(f.path, f.id, options.ingest, doc);
     if (options.skip && options.skip(*doc)) return false;
-    pipeline.Process(*doc);
+    pipeline.Process(*doc, options.ingest);
     return true;
   };
   if (jobs == 1) {

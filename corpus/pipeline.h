@@ -35,6 +35,8 @@ class Pipeline {
   // Decode, normalize, split, extract, validate. Every failure ends up in
   // doc.error; the document still yields a record.
   void Process(Document& doc) const;
+  // The same with ingest options (IngestOptions::ocr for PDFs).
+  void Process(Document& doc, const IngestOptions& options) const;
 
   const Extractor& extractor() const { return *extractor_; }
 

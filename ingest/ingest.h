@@ -11,11 +11,13 @@
 #include <string>
 
 #include "core/document.h"
+#include "ingest/ocr.h"
 
 namespace chiso {
 
 struct IngestOptions {
   size_t max_bytes = size_t{64} << 20;  // larger files get error too_large
+  OcrMode ocr = OcrMode::kAuto;          // which PDF pages are OCR'd (ingest/pdf.h)
 };
 
 // Fills doc.id, doc.path, doc.bytes, doc.sha256 and doc.format from the file

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <new>
 #include <numeric>
@@ -24,6 +25,8 @@
 
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -368,8 +371,52 @@ void SetError(Error* e, std::string code, std::string message) {
   e->message = std::move(message);
 }
 
-// In-process extraction; the child runs this.
-bool ParsePdf(std::string_view bytes, PdfText* out, Error* error) {
+// Letters and digits in `s`: how much a page's text says.
+size_t CountAlnum(std::string_view s) {
+  size_t n = 0;
+  for (int32_t i = 0; i < static_cast<int32_t>(s.size());) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
+    n += c >= 0 && u_isalnum(c);
+  }
+  return n;
+}
+
+// A page with fewer letters and digits than this has no real text layer.
+constexpr size_t kMinLayerChars = 16;
+// Rendering larger than this (A4 at 300 dpi is 8.7 Mpx) lowers the dpi.
+constexpr double kMaxOcrPixels = 40e6;
+
+// Renders page `p` and OCRs it; the words, in points, or false.
+bool OcrPage(const poppler::page& p, const PdfOptions& options, PageOcr& ocr, std::vector<Word>* words) {
+  poppler::rectf box = p.page_rect(poppler::media_box);
+  double area = std::max(1.0, box.width()) * std::max(1.0, box.height()) / (72.0 * 72.0);
+  int dpi = static_cast<int>(std::min<double>(options.ocr_dpi, std::sqrt(kMaxOcrPixels / area)));
+  if (dpi < 30) return false;
+  poppler::page_renderer renderer;
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  renderer.set_image_format(poppler::image::format_gray8);
+  poppler::image img = renderer.render_page(&p, dpi, dpi);
+  if (!img.is_valid() || img.width() <= 0 || img.height() <= 0) return false;
+  std::vector<OcrWord> found;
+  if (!ocr.Recognize(reinterpret_cast<const uint8_t*>(img.const_data()), img.width(), img.height(),
+                     img.bytes_per_row(), dpi, &found)) {
+    return false;
+  }
+  const double pt = 72.0 / dpi;
+  for (OcrWord& w : found) {
+    // The line's box, not the word's ink, keeps a line's words together
+    // (tone marks and descenders make word boxes uneven).
+    words->push_back({w.x0 * pt, w.line_y0 * pt, w.x1 * pt, w.line_y1 * pt, std::move(w.text)});
+  }
+  return true;
+}
+
+// In-process extraction; the child runs this. `before_ocr_page` is called
+// before each page is OCR'd (the sandbox extends its limits there).
+bool ParsePdf(std::string_view bytes, const PdfOptions& options, const std::function<void()>& before_ocr_page,
+              PdfText* out, Error* error) {
   poppler::set_debug_error_function(Quiet, nullptr);
   std::string_view tail = bytes.substr(bytes.size() > 2048 ? bytes.size() - 2048 : 0);
   bool truncated = tail.find("%%EOF") == std::string_view::npos;
@@ -410,27 +457,65 @@ bool ParsePdf(std::string_view bytes, PdfText* out, Error* error) {
       doc_right = std::max(doc_right, r.right());
     }
   }
+  std::vector<std::string> texts(n);
+  std::vector<PageEdges> edges(n);
+  for (int i = 0; i < n; ++i) edges[i] = PageLayout(std::move(pages[i]), doc_right).Render(&texts[i]);
+
+  // OCR: pages without a text layer (auto) or all of them (always).
+  std::unique_ptr<PageOcr> ocr;
+  int needed = 0, attempted = 0;
+  for (int i = 0; i < n && options.ocr != OcrMode::kNever; ++i) {
+    size_t layer = CountAlnum(texts[i]);
+    if (options.ocr == OcrMode::kAuto && layer >= kMinLayerChars) continue;
+    ++needed;
+    if (!ocr && out->ocr_note.empty()) {
+      ocr = PageOcr::Create(options.tessdata_dir, &out->ocr_note);
+      if (!ocr && out->ocr_note.empty()) out->ocr_note = "Tesseract could not start";
+    }
+    if (!ocr) continue;
+    if (attempted >= options.max_ocr_pages) {  // the child's CPU hard limit counts on this
+      ++out->ocr_skipped;
+      continue;
+    }
+    std::unique_ptr<poppler::page> p(d->create_page(i));
+    if (!p) continue;
+    ++attempted;
+    if (before_ocr_page) before_ocr_page();
+    std::vector<Word> words;
+    if (!OcrPage(*p, options, *ocr, &words)) continue;
+    std::string text;
+    PageEdges e = PageLayout(std::move(words), 0).Render(&text);
+    if (CountAlnum(text) > layer || (options.ocr == OcrMode::kAlways && CountAlnum(text) > 0)) {
+      texts[i] = std::move(text);
+      edges[i] = e;
+      out->ocr_pages.push_back(i + 1);
+    }
+  }
+
   bool any = false;
   PageEdges prev;
   for (int i = 0; i < n; ++i) {
-    std::string page;
-    PageEdges edges = PageLayout(std::move(pages[i]), doc_right).Render(&page);
+    const std::string& page = texts[i];
     if (!page.empty()) any = true;
     if (!out->text.empty() && !page.empty()) {
       // Whether a paragraph ends at a page break cannot be seen; a wrapped
       // last line runs on, any other ends a line.
-      if (Wrapped(prev.last_room, edges.first_word_width, prev.h)) {
+      if (Wrapped(prev.last_room, edges[i].first_word_width, prev.h)) {
         JoinWrapped(page, &out->text);
       } else {
         out->text += '\n';
       }
     }
-    if (!page.empty()) prev = edges;
+    if (!page.empty()) prev = edges[i];
     out->page_starts.push_back(out->text.size());
     out->text += page;
   }
   if (!any) {
-    SetError(error, "no_text_layer", "the PDF has no text layer (scanned pages?); OCR is not available");
+    std::string why = options.ocr == OcrMode::kNever ? "OCR is off (--ocr never)"
+                      : !out->ocr_note.empty()      ? "OCR is not available: " + out->ocr_note
+                      : out->ocr_skipped > 0        ? "its pages are beyond the OCR page limit"
+                                                    : "OCR read no text on its " + std::to_string(needed) + " page(s)";
+    SetError(error, "no_text_layer", "the PDF has no text layer (scanned pages?) and " + why);
     return false;
   }
   out->title = ToUtf8(d->get_title());
@@ -477,16 +562,30 @@ std::string Serialize(bool ok, const PdfText& t, const Error& e) {
   }
   PutField(&b, starts);
   PutField(&b, t.text);
+  std::string ocr;
+  for (int page : t.ocr_pages) ocr += std::to_string(page) + " ";
+  PutField(&b, ocr);
+  PutField(&b, std::to_string(t.ocr_skipped));
+  PutField(&b, t.ocr_note);
   return b;
 }
 
 bool Deserialize(std::string_view in, bool* ok, PdfText* t, Error* e) {
-  std::string flag, pages, starts;
+  std::string flag, pages, starts, ocr, skipped;
   if (!GetField(&in, &flag) || !GetField(&in, &e->code) || !GetField(&in, &e->message) ||
       !GetField(&in, &t->title) || !GetField(&in, &t->date) || !GetField(&in, &pages) ||
-      !GetField(&in, &starts) || !GetField(&in, &t->text) || !in.empty()) {
+      !GetField(&in, &starts) || !GetField(&in, &t->text) || !GetField(&in, &ocr) ||
+      !GetField(&in, &skipped) || !GetField(&in, &t->ocr_note) || !in.empty()) {
     return false;
   }
+  for (const char* p = ocr.c_str(); *p;) {
+    char* end;
+    long page = std::strtol(p, &end, 10);
+    if (end == p) break;
+    t->ocr_pages.push_back(static_cast<int>(page));
+    p = end;
+  }
+  t->ocr_skipped = std::atoi(skipped.c_str());
   *ok = flag == "1";
   t->pages = std::atoi(pages.c_str());
   for (size_t k = 0; k + sizeof(uint64_t) <= starts.size(); k += sizeof(uint64_t)) {
@@ -510,6 +609,9 @@ constexpr bool kUnderAsan = false;
 #endif
 
 constexpr int kExitOutOfMemory = 86;
+// What the child writes: kTagOcrPage bytes while it works, then kTagResult
+// and the serialized result.
+constexpr char kTagOcrPage = 'P', kTagResult = 'R';
 
 // This process's resident set, in bytes (0 if unknown).
 double ResidentBytes() {
@@ -528,7 +630,12 @@ double ResidentBytes() {
   close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
   int devnull = open("/dev/null", O_WRONLY);
   if (devnull >= 0) dup2(devnull, 2);
-  rlimit cpu{static_cast<rlim_t>(options.cpu_seconds), static_cast<rlim_t>(options.cpu_seconds + 1)};
+  // The hard limit leaves room for the soft one to grow per OCR'd page.
+  rlim_t cpu_hard = static_cast<rlim_t>(options.cpu_seconds) + 1;
+  if (options.ocr != OcrMode::kNever) {
+    cpu_hard += static_cast<rlim_t>(std::max(0, options.max_ocr_pages)) * static_cast<rlim_t>(options.ocr_page_seconds);
+  }
+  rlimit cpu{static_cast<rlim_t>(options.cpu_seconds), cpu_hard};
   setrlimit(RLIMIT_CPU, &cpu);
   if (!kUnderAsan) {
     // The child starts with the parent's whole address space (thread stacks,
@@ -559,24 +666,37 @@ double ResidentBytes() {
     default:
       break;
   }
+  auto write_all = [fd](std::string_view data) {
+    for (size_t off = 0; off < data.size();) {
+      ssize_t w = write(fd, data.data() + off, data.size() - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) _exit(1);
+      off += static_cast<size_t>(w);
+    }
+  };
+  // Before each OCR'd page: CPU used so far plus a page's allowance, and a
+  // kTagOcrPage byte so the parent extends its wall-clock deadline.
+  auto before_ocr_page = [&] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    rlim_t used = static_cast<rlim_t>(u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1);
+    rlimit c{std::min(cpu_hard, used + static_cast<rlim_t>(options.ocr_page_seconds)), cpu_hard};
+    setrlimit(RLIMIT_CPU, &c);
+    write_all(std::string_view(&kTagOcrPage, 1));
+  };
   PdfText text;
   Error error;
   bool ok = false;
-  std::string blob;
+  std::string blob(1, kTagResult);
   try {
-    ok = ParsePdf(bytes, &text, &error);
-    blob = Serialize(ok, text, error);
+    ok = ParsePdf(bytes, options, before_ocr_page, &text, &error);
+    blob += Serialize(ok, text, error);
   } catch (const std::bad_alloc&) {
     _exit(kExitOutOfMemory);
   } catch (...) {
     _exit(1);
   }
-  for (size_t off = 0; off < blob.size();) {
-    ssize_t w = write(fd, blob.data() + off, blob.size() - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) _exit(1);
-    off += static_cast<size_t>(w);
-  }
+  write_all(blob);
   _exit(0);
 }
 
@@ -592,7 +712,7 @@ bool ExtractPdfText(std::string_view bytes, const PdfOptions& options, PdfText* 
   *error = Error();
   if (!options.sandbox) {
     try {
-      return ParsePdf(bytes, out, error);
+      return ParsePdf(bytes, options, nullptr, out, error);
     } catch (...) {
       SetError(error, "pdf_crash", "Poppler threw while parsing");
       return false;
@@ -616,7 +736,9 @@ bool ExtractPdfText(std::string_view bytes, const PdfOptions& options, PdfText* 
   }
   close(fds[1]);
   using Clock = std::chrono::steady_clock;
-  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(options.wall_seconds);
+  Clock::time_point deadline = Clock::now() + std::chrono::seconds(options.wall_seconds);
+  int ocr_pages = 0;
+  bool in_result = false;
   std::string blob;
   bool timed_out = false;
   char buf[1 << 16];
@@ -633,7 +755,18 @@ bool ExtractPdfText(std::string_view bytes, const PdfOptions& options, PdfText* 
     ssize_t n = read(fds[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // EOF: the child is done (or dead)
-    blob.append(buf, static_cast<size_t>(n));
+    size_t k = 0;
+    while (!in_result && k < static_cast<size_t>(n)) {
+      if (buf[k] == kTagOcrPage) {
+        ++ocr_pages;
+        deadline += std::chrono::seconds(options.ocr_page_seconds);
+        ++k;
+      } else {
+        in_result = true;
+        if (buf[k] == kTagResult) ++k;  // anything else: Deserialize fails on it
+      }
+    }
+    blob.append(buf + k, static_cast<size_t>(n) - k);
   }
   close(fds[0]);
   int status = 0;
@@ -654,14 +787,18 @@ bool ExtractPdfText(std::string_view bytes, const PdfOptions& options, PdfText* 
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  const std::string ocr_said =
+      ocr_pages > 0 ? " (with " + std::to_string(ocr_pages) + " page(s) of OCR, " +
+                          std::to_string(options.ocr_page_seconds) + " s each)"
+                    : "";
   if (timed_out) {
-    SetError(error, "timeout", "parsing the PDF took longer than " + std::to_string(options.wall_seconds) + " s");
+    SetError(error, "timeout", "parsing the PDF took longer than " + std::to_string(options.wall_seconds) + " s" + ocr_said);
     return false;
   }
   if (WIFSIGNALED(status)) {
     int sig = WTERMSIG(status);
     if (sig == SIGXCPU || sig == SIGKILL) {
-      SetError(error, "timeout", "parsing the PDF used more than " + std::to_string(options.cpu_seconds) + " s of CPU");
+      SetError(error, "timeout", "parsing the PDF used more than " + std::to_string(options.cpu_seconds) + " s of CPU" + ocr_said);
       return false;
     }
     // Poppler aborts when an allocation fails; a dying child that had filled

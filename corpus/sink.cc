@@ -5,11 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
+
+#include "corpus/pg_sink.h"
 
 namespace chiso {
 namespace {
@@ -294,6 +298,64 @@ CREATE TABLE IF NOT EXISTS warnings (
 CREATE VIEW IF NOT EXISTS errors AS
   SELECT doc_id, sha256, path, error_code AS code, error_message AS message
   FROM documents WHERE error_code IS NOT NULL;
+CREATE TABLE IF NOT EXISTS facts (
+  key TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  indicator TEXT,
+  component TEXT,
+  subject_kind TEXT,
+  subject_name TEXT,
+  subject_id TEXT,
+  year INTEGER,
+  scale REAL,
+  out_of INTEGER,
+  scope TEXT,
+  measure TEXT,
+  direction TEXT,
+  from_year INTEGER,
+  object TEXT,
+  status TEXT,
+  level TEXT,
+  value REAL,
+  approx TEXT,
+  unit TEXT,
+  sources INTEGER,
+  documents INTEGER,
+  confidence REAL,
+  conflict TEXT,
+  warnings TEXT,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_subject_indicator_year ON facts(subject_id, indicator, year);
+CREATE TABLE IF NOT EXISTS fact_sources (
+  fact_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  doc_id TEXT,
+  doc_sha256 TEXT,
+  figure_id TEXT,
+  span_start INTEGER,
+  span_end INTEGER,
+  text TEXT,
+  sentence TEXT,
+  year INTEGER,
+  value REAL,
+  approx TEXT,
+  PRIMARY KEY (fact_key, seq)
+);
+CREATE TABLE IF NOT EXISTS conflicts (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  explained INTEGER NOT NULL,
+  facts TEXT,
+  json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conflict_facts (
+  conflict_id TEXT NOT NULL,
+  fact_key TEXT NOT NULL,
+  PRIMARY KEY (conflict_id, fact_key)
+);
+CREATE INDEX IF NOT EXISTS conflict_facts_fact ON conflict_facts(fact_key);
 )sql";
 
 // Binds a JSON scalar (string, number, bool, null) to parameter `i`.
@@ -543,7 +605,154 @@ Status SqliteSink::Count(Counts* out) {
   return count("SELECT count(*) FROM warnings", &out->warnings);
 }
 
-Status LoadJsonl(const std::string& path, SqliteSink* sink, size_t chunk, size_t* records) {
+Status SqliteSink::ReplaceFacts(const Consolidator& c) {
+  Db& d = *db_;
+  if (Status s = Commit(); !s.ok()) return s;
+  if (Status s = d.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  d.in_transaction = true;
+  Status s = FillFacts(c);
+  if (s.ok()) return Commit();
+  d.Exec("ROLLBACK");  // all or nothing
+  d.in_transaction = false;
+  return s;
+}
+
+Status SqliteSink::FillFacts(const Consolidator& c) {
+  Db& d = *db_;
+  if (Status s = d.Exec("DELETE FROM conflict_facts; DELETE FROM conflicts; "
+                        "DELETE FROM fact_sources; DELETE FROM facts;");
+      !s.ok()) {
+    return s;
+  }
+  struct Insert {
+    sqlite3_stmt* st = nullptr;
+    ~Insert() { sqlite3_finalize(st); }
+  } fact, source, conflict, link;
+  auto insert_sql = [](const char* table, int n) {
+    std::string sql = std::string("INSERT INTO ") + table + " VALUES (";
+    for (int i = 1; i <= n; ++i) sql += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    return sql + ")";
+  };
+  for (auto [table, n, ins] : std::initializer_list<std::tuple<const char*, int, Insert*>>{
+           {"facts", 26, &fact}, {"fact_sources", 13, &source}, {"conflicts", 5, &conflict},
+           {"conflict_facts", 2, &link}}) {
+    std::string sql = insert_sql(table, n);
+    if (sqlite3_prepare_v2(d.db, sql.c_str(), -1, &ins->st, nullptr) != SQLITE_OK) {
+      return d.Error("prepare " + std::string(table));
+    }
+  }
+  auto put = [&](sqlite3_stmt* st, const facts_rows::Row& row) -> Status {
+    for (size_t i = 0; i < row.size(); ++i) Bind(st, static_cast<int>(i + 1), row[i]);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? Status::OK() : d.Error("insert fact");
+  };
+  for (const Fact& f : c.facts()) {
+    nlohmann::json j = FactToJson(f);
+    if (Status s = put(fact.st, facts_rows::Fact(j)); !s.ok()) return s;
+    for (const auto& row : facts_rows::Sources(j)) {
+      if (Status s = put(source.st, row); !s.ok()) return s;
+    }
+  }
+  for (const ConsolidateConflict& k : c.conflicts()) {
+    nlohmann::json j = ConflictToJson(k);
+    if (Status s = put(conflict.st, facts_rows::Conflict(j)); !s.ok()) return s;
+    for (const auto& row : facts_rows::ConflictFacts(j)) {
+      if (Status s = put(link.st, row); !s.ok()) return s;
+    }
+  }
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- facts rows
+
+namespace facts_rows {
+namespace {
+nlohmann::json Dump(const nlohmann::json& v) {
+  return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+}  // namespace
+
+Row Fact(const nlohmann::json& f) {
+  const nlohmann::json& subject = Field(f, "subject");
+  Row row;
+  row.reserve(26);
+  for (const char* key : {"key", "type", "indicator", "component"}) row.push_back(Field(f, key));
+  for (const char* key : {"kind", "name", "id"}) row.push_back(Field(subject, key));
+  for (const char* key : {"year", "scale", "out_of", "scope", "measure", "direction", "from_year",
+                          "object", "status", "level", "value", "approx", "unit", "sources",
+                          "documents", "confidence", "conflict"}) {
+    row.push_back(Field(f, key));
+  }
+  row.push_back(Dump(Field(f, "warnings")));
+  row.push_back(Dump(f));
+  return row;
+}
+
+std::vector<Row> Sources(const nlohmann::json& f) {
+  std::vector<Row> rows;
+  int64_t seq = 0;
+  for (const char* role : {"supporting", "approximate"}) {
+    const nlohmann::json& list = Field(f, role);
+    if (!list.is_array()) continue;
+    for (const nlohmann::json& s : list) {
+      Row row{Field(f, "key"), seq++, role};
+      for (const char* key : {"doc", "sha256", "figure"}) row.push_back(Field(s, key));
+      row.push_back(Item(Field(s, "span"), 0));
+      row.push_back(Item(Field(s, "span"), 1));
+      for (const char* key : {"text", "sentence", "year", "value", "approx"}) {
+        row.push_back(Field(s, key));
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+Row Conflict(const nlohmann::json& c) {
+  return {Field(c, "id"), Field(c, "kind"), Field(c, "explained").is_boolean() &&
+                                                    Field(c, "explained").get<bool>() ? 1 : 0,
+          Dump(Field(c, "facts")), Dump(c)};
+}
+
+std::vector<Row> ConflictFacts(const nlohmann::json& c) {
+  std::vector<Row> rows;
+  std::vector<std::string> seen;
+  const nlohmann::json& facts = Field(c, "facts");
+  if (!facts.is_array()) return rows;
+  for (const nlohmann::json& k : facts) {
+    if (!k.is_string() || std::find(seen.begin(), seen.end(), k.get<std::string>()) != seen.end()) {
+      continue;
+    }
+    seen.push_back(k.get<std::string>());
+    rows.push_back({Field(c, "id"), k});
+  }
+  return rows;
+}
+}  // namespace facts_rows
+
+// ---------------------------------------------------------------- choosing
+
+bool IsPostgresUrl(std::string_view target) {
+  return target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0;
+}
+
+Status OpenSink(const std::string& target, std::unique_ptr<RecordSink>* out) {
+  if (target.empty()) return Status::Error("--db: empty target");
+  if (IsPostgresUrl(target)) {
+    std::unique_ptr<PgSink> pg;
+    if (Status s = PgSink::Open(target, &pg); !s.ok()) return s;
+    *out = std::move(pg);
+    return Status::OK();
+  }
+  std::unique_ptr<SqliteSink> lite;
+  if (Status s = SqliteSink::Open(target, &lite); !s.ok()) return s;
+  *out = std::move(lite);
+  return Status::OK();
+}
+
+Status LoadJsonl(const std::string& path, RecordSink* sink, size_t chunk, size_t* records) {
   *records = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("cannot read " + path);

@@ -14,6 +14,8 @@
 // SqliteSink writes the same records into an SQLite database (tables meta,
 // documents, figures, warnings; view errors), one transaction per Commit,
 // upserting so that loading the same records twice leaves the same rows.
+// PgSink (corpus/pg_sink.h) does the same in PostgreSQL; both are a
+// RecordSink, and OpenSink picks one from the --db target.
 //
 // Thread-safety: none of these objects is thread-safe; one writer thread
 // owns each. Nothing here prints; every failure comes back as a Status.
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "corpus/consolidate.h"
 
 namespace chiso {
 
@@ -102,36 +105,81 @@ Status RewriteInOrder(const std::string& path, const std::vector<std::string>& i
 // Fsyncs the folder holding `path`, making a rename into it durable.
 Status FsyncDirOf(const std::string& path);
 
-class SqliteSink {
+// A database the records (and consolidated facts) go to. Both sinks have
+// the same tables: meta, documents, figures, warnings, view errors, and the
+// facts tables facts, fact_sources, conflicts, conflict_facts.
+class RecordSink {
  public:
-  // Opens or creates the database and its tables. Fails on a database made
-  // by another schema version.
-  static Status Open(const std::string& path, std::unique_ptr<SqliteSink>* out);
-  ~SqliteSink();  // rolls back an uncommitted transaction
+  virtual ~RecordSink() = default;
 
-  // Upserts one chiso/1 record (as parsed JSON) inside the current
-  // transaction, begun on demand. A document's previous figures and
-  // warnings are replaced, as are records of the same doc id with other bytes.
-  Status Add(const nlohmann::json& record);
-  // Commits the current transaction (no-op when none is open).
-  Status Commit();
+  // Upserts one chiso/1 record (as parsed JSON) into the current chunk. A
+  // document's previous figures and warnings are replaced, as are records of
+  // the same doc id with other bytes.
+  virtual Status Add(const nlohmann::json& record) = 0;
+  // Makes the chunk durable in one transaction (no-op when it is empty).
+  virtual Status Commit() = 0;
 
   struct Counts {
     int64_t documents = 0, figures = 0, warnings = 0;
   };
-  Status Count(Counts* out);
+  virtual Status Count(Counts* out) = 0;
+
+  // Replaces the whole content of the facts tables with c's facts and
+  // conflicts, in one transaction: rerunning a consolidation never doubles.
+  // REQUIRES: c.finished().
+  virtual Status ReplaceFacts(const Consolidator& c) = 0;
+};
+
+// True for "postgresql://..." and "postgres://..." targets.
+bool IsPostgresUrl(std::string_view target);
+
+// Opens the sink for a --db target: a PostgreSQL URL, else an SQLite file.
+Status OpenSink(const std::string& target, std::unique_ptr<RecordSink>* out);
+
+class SqliteSink : public RecordSink {
+ public:
+  // Opens or creates the database and its tables. Fails on a database made
+  // by another schema version.
+  static Status Open(const std::string& path, std::unique_ptr<SqliteSink>* out);
+  ~SqliteSink() override;  // rolls back an uncommitted transaction
+
+  // The transaction is begun on demand by Add.
+  Status Add(const nlohmann::json& record) override;
+  Status Commit() override;
+  Status Count(Counts* out) override;
+  Status ReplaceFacts(const Consolidator& c) override;
 
   static constexpr int kSchemaVersion = 1;
 
  private:
   struct Db;
   SqliteSink();
+  Status FillFacts(const Consolidator& c);  // inside ReplaceFacts' transaction
   std::unique_ptr<Db> db_;
 };
 
 // Imports a JSON Lines file of chiso/1 records into `sink`, committing every
 // `chunk` records. Counts records read in *records.
-Status LoadJsonl(const std::string& path, SqliteSink* sink, size_t chunk, size_t* records);
+Status LoadJsonl(const std::string& path, RecordSink* sink, size_t chunk, size_t* records);
+
+// Rows of the facts tables, column values in the order of the tables'
+// columns (the CREATE TABLEs of both sinks), shared by both sinks. From
+// FactToJson / ConflictToJson objects.
+namespace facts_rows {
+using Row = std::vector<nlohmann::json>;
+// key, type, indicator, component, subject_kind, subject_name, subject_id,
+// year, scale, out_of, scope, measure, direction, from_year, object, status,
+// level, value, approx, unit, sources, documents, confidence, conflict,
+// warnings (JSON), json.
+Row Fact(const nlohmann::json& fact);
+// fact_key, seq, role ("supporting" | "approximate"), doc_id, doc_sha256,
+// figure_id, span_start, span_end, text, sentence, year, value, approx.
+std::vector<Row> Sources(const nlohmann::json& fact);
+// id, kind, explained (0/1), facts (JSON array), json.
+Row Conflict(const nlohmann::json& conflict);
+// conflict_id, fact_key; one per distinct fact of the conflict.
+std::vector<Row> ConflictFacts(const nlohmann::json& conflict);
+}  // namespace facts_rows
 
 }  // namespace chiso
 

@@ -1,5 +1,7 @@
 #include "ingest/ingest.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -46,9 +48,15 @@ void LoadDocument(const std::string& path, const std::string& id, const IngestOp
                                std::to_string(options.max_bytes));
     return;
   }
+  // What the file was before the read, to notice it changing during it.
+  struct stat before {};
+  if (::stat(path.c_str(), &before) != 0) {
+    doc->Fail(errno == ENOENT ? "vanished" : "unreadable", path + ": " + std::strerror(errno));
+    return;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    doc->Fail("unreadable", path + ": " + std::strerror(errno));
+    doc->Fail(errno == ENOENT ? "vanished" : "unreadable", path + ": " + std::strerror(errno));
     return;
   }
   doc->bytes.resize(size);
@@ -56,6 +64,27 @@ void LoadDocument(const std::string& path, const std::string& id, const IngestOp
   doc->bytes.resize(static_cast<size_t>(in.gcount()));
   if (in.bad()) {
     doc->Fail("unreadable", path + ": read error");
+    return;
+  }
+  // A file appended to, rewritten, replaced or deleted while it was read
+  // may have given a mix of two versions: an error record is better than
+  // figures from bytes that never existed. Rerunning picks it up again.
+  char more;
+  const bool grew = doc->bytes.size() == size && in.read(&more, 1).gcount() == 1;
+  struct stat after {};
+  if (::stat(path.c_str(), &after) != 0) {
+    const int err = errno;
+    doc->bytes.clear();
+    doc->Fail(err == ENOENT ? "vanished" : "unreadable",
+              path + (err == ENOENT ? ": deleted while being read" : ": " + std::string(std::strerror(err))));
+    return;
+  }
+  if (grew || doc->bytes.size() != size || after.st_size != before.st_size ||
+      after.st_ino != before.st_ino || after.st_dev != before.st_dev ||
+      after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+    doc->Fail("changed", path + ": changed while being read (" + std::to_string(size) + " bytes, then " +
+                             std::to_string(after.st_size) + ")");
+    doc->bytes.clear();
     return;
   }
   doc->sha256 = Sha256Hex(doc->bytes);

@@ -1,5 +1,6 @@
 #include "corpus/eval.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -679,6 +680,258 @@ json ToJson(const EvalReport& r) {
                      {"text", it.text},
                      {"sentence", it.sentence},
                      {"detail", it.detail}});
+  }
+  j["items"] = std::move(items);
+  return j;
+}
+
+// ------------------------------------------------------------ run diff
+
+namespace {
+
+// The matching key of a figure inside one document: type and span.
+std::string DiffKey(const json& f) {
+  const json* span = Field(f, "span");
+  std::string where =
+      span != nullptr ? span->dump() : "text:" + StringField(f, "text");
+  return StringField(f, "type") + "|" + where;
+}
+
+std::string SpanText(const json& f) {
+  const json* span = Field(f, "span");
+  if (span == nullptr || !span->is_array() || span->size() != 2) return "";
+  return "[" + Text(&(*span)[0]) + ", " + Text(&(*span)[1]) + ")";
+}
+
+std::string FieldText(const json* v) {
+  if (v == nullptr) return "null";
+  if (v->is_object() && v->contains("name")) return Text(Field(*v, "name"));
+  return Text(v);
+}
+
+// Fields that differ between two matched figures (the id aside).
+std::vector<std::string> ChangedFields(const json& a, const json& b) {
+  std::set<std::string> keys;
+  for (auto it = a.begin(); it != a.end(); ++it) keys.insert(it.key());
+  for (auto it = b.begin(); it != b.end(); ++it) keys.insert(it.key());
+  std::vector<std::string> out;
+  for (const std::string& k : keys) {
+    if (k == "id") continue;
+    const json* x = Field(a, k.c_str());
+    const json* y = Field(b, k.c_str());
+    bool same = (x == nullptr && y == nullptr) ||
+                (x != nullptr && y != nullptr && *x == *y);
+    if (!same) out.push_back(k + " " + FieldText(x) + " -> " + FieldText(y));
+  }
+  return out;
+}
+
+std::string ErrorCode(const json& rec) {
+  const json* e = Field(rec, "error");
+  if (e == nullptr || !e->is_object()) return "";
+  std::string code = StringField(*e, "code");
+  return code.empty() ? "error" : code;
+}
+
+RunDiff::Item DiffItem(const std::string& doc, const char* kind,
+                       const json& f) {
+  RunDiff::Item it;
+  it.doc = doc;
+  it.kind = kind;
+  it.type = StringField(f, "type");
+  it.span = SpanText(f);
+  it.text = StringField(f, "text");
+  it.sentence = StringField(f, "sentence");
+  return it;
+}
+
+void DiffDocument(const std::string& doc, const json* old_rec,
+                  const json* new_rec, RunDiff* d) {
+  std::vector<const json*> olds, news;
+  if (old_rec != nullptr) AppendFigures(*old_rec, &olds);
+  if (new_rec != nullptr) AppendFigures(*new_rec, &news);
+  const size_t before = d->items.size();
+  std::string old_err = old_rec ? ErrorCode(*old_rec) : "",
+              new_err = new_rec ? ErrorCode(*new_rec) : "";
+  if (old_rec && new_rec && old_err != new_err) {
+    RunDiff::Item it;
+    it.doc = doc;
+    it.kind = "error";
+    it.old_desc = old_err.empty() ? "none" : old_err;
+    it.new_desc = new_err.empty() ? "none" : new_err;
+    d->items.push_back(std::move(it));
+  }
+  // key -> queue of old figures, in order.
+  std::map<std::string, std::vector<const json*>> pending;
+  for (const json* f : olds) pending[DiffKey(*f)].push_back(f);
+  std::map<std::string, size_t> taken;
+  std::vector<RunDiff::Item> items;
+  std::set<const json*> matched_old;
+  for (const json* nf : news) {
+    std::string key = DiffKey(*nf);
+    auto it = pending.find(key);
+    size_t& k = taken[key];
+    const std::string type = StringField(*nf, "type");
+    if (it != pending.end() && k < it->second.size()) {
+      const json* of = it->second[k++];
+      matched_old.insert(of);
+      std::vector<std::string> fields = ChangedFields(*of, *nf);
+      if (fields.empty()) {
+        ++d->all.unchanged;
+        ++d->by_type[type].unchanged;
+        continue;
+      }
+      RunDiff::Item item = DiffItem(doc, "changed", *nf);
+      item.old_desc = Describe(*of);
+      item.new_desc = Describe(*nf);
+      item.fields = std::move(fields);
+      items.push_back(std::move(item));
+      ++d->all.changed;
+      ++d->by_type[type].changed;
+    } else {
+      RunDiff::Item item = DiffItem(doc, "gained", *nf);
+      item.new_desc = Describe(*nf);
+      items.push_back(std::move(item));
+      ++d->all.gained;
+      ++d->by_type[type].gained;
+    }
+  }
+  for (const json* of : olds) {
+    if (matched_old.count(of)) continue;
+    RunDiff::Item item = DiffItem(doc, "lost", *of);
+    item.old_desc = Describe(*of);
+    items.push_back(std::move(item));
+    ++d->all.lost;
+    ++d->by_type[StringField(*of, "type")].lost;
+  }
+  // In text order: by span start, then kind.
+  auto start = [](const RunDiff::Item& i) {
+    size_t at = i.span.find_first_of("0123456789");
+    if (at == std::string::npos) return ~uint64_t{0};
+    uint64_t v = 0;  // saturating: spans come from untrusted files
+    for (; at < i.span.size() && i.span[at] >= '0' && i.span[at] <= '9'; ++at) {
+      v = v > (~uint64_t{0} - 9) / 10
+              ? ~uint64_t{0}
+              : v * 10 + static_cast<uint64_t>(i.span[at] - '0');
+    }
+    return v;
+  };
+  std::stable_sort(items.begin(), items.end(),
+                   [&](const RunDiff::Item& a, const RunDiff::Item& b) {
+                     return start(a) < start(b);
+                   });
+  for (auto& i : items) d->items.push_back(std::move(i));
+  if (d->items.size() > before) ++d->docs_changed;
+}
+
+}  // namespace
+
+RunDiff DiffRuns(const std::vector<json>& old_records,
+                 const std::vector<json>& new_records) {
+  RunDiff d;
+  for (const char* t : kTypes) d.by_type[t];
+  std::unordered_map<std::string, const json*> news;
+  std::vector<std::string> new_order;
+  for (const json& r : new_records) {
+    std::string id = PredDocId(r);
+    if (id.empty()) continue;
+    ++d.docs_new;
+    if (news.emplace(id, &r).second) new_order.push_back(id);
+  }
+  std::set<std::string> seen_old;
+  for (const json& r : old_records) {
+    std::string id = PredDocId(r);
+    if (id.empty() || !seen_old.insert(id).second) continue;
+    ++d.docs_old;
+    auto it = news.find(id);
+    if (it == news.end()) ++d.docs_only_old;
+    DiffDocument(id, &r, it == news.end() ? nullptr : it->second, &d);
+  }
+  for (const std::string& id : new_order) {
+    if (seen_old.count(id)) continue;
+    ++d.docs_only_new;
+    DiffDocument(id, nullptr, news[id], &d);
+  }
+  return d;
+}
+
+Status DiffRunFiles(const std::string& old_path, const std::string& new_path,
+                    RunDiff* out) {
+  std::vector<json> olds, news;
+  if (Status s = ReadJsonLines(old_path, /*gold=*/false, &olds); !s.ok())
+    return s;
+  if (Status s = ReadJsonLines(new_path, /*gold=*/false, &news); !s.ok())
+    return s;
+  *out = DiffRuns(olds, news);
+  return Status::OK();
+}
+
+std::string FormatDiff(const RunDiff& d) {
+  std::string o;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-8s %7s %7s %7s %9s\n", "type", "gained",
+                "lost", "changed", "unchanged");
+  o += buf;
+  auto row = [&](const std::string& t, const RunDiff::TypeCounts& c) {
+    std::snprintf(buf, sizeof buf, "%-8s %7d %7d %7d %9d\n", t.c_str(),
+                  c.gained, c.lost, c.changed, c.unchanged);
+    o += buf;
+  };
+  for (const auto& [t, c] : d.by_type) row(t, c);
+  row("all", d.all);
+  std::snprintf(buf, sizeof buf,
+                "\ndocuments: %d old, %d new, %d only in old, %d only in new, "
+                "%d with differences\n",
+                d.docs_old, d.docs_new, d.docs_only_old, d.docs_only_new,
+                d.docs_changed);
+  o += buf;
+  std::string doc;
+  for (const RunDiff::Item& i : d.items) {
+    if (i.doc != doc) {
+      doc = i.doc;
+      o += "\n" + doc + "\n";
+    }
+    if (i.kind == "error") {
+      o += "  error    " + i.old_desc + " -> " + i.new_desc + "\n";
+      continue;
+    }
+    const char* sign = i.kind == "gained" ? "+" : i.kind == "lost" ? "-" : "~";
+    o += std::string("  ") + sign + " " + i.kind +
+         (i.kind == "changed" ? "" : " ") + " " + i.span + " \"" + i.text +
+         "\"  " + (i.kind == "lost" ? i.old_desc : i.new_desc) + "\n";
+    for (const std::string& f : i.fields) o += "      " + f + "\n";
+    if (!i.sentence.empty()) o += "      | " + i.sentence + "\n";
+  }
+  return o;
+}
+
+json DiffToJson(const RunDiff& d) {
+  auto counts = [](const RunDiff::TypeCounts& c) {
+    return json{{"gained", c.gained},
+                {"lost", c.lost},
+                {"changed", c.changed},
+                {"unchanged", c.unchanged}};
+  };
+  json j;
+  j["summary"] = counts(d.all);
+  j["by_type"] = json::object();
+  for (const auto& [t, c] : d.by_type) j["by_type"][t] = counts(c);
+  j["docs"] = {{"old", d.docs_old},
+               {"new", d.docs_new},
+               {"only_old", d.docs_only_old},
+               {"only_new", d.docs_only_new},
+               {"changed", d.docs_changed}};
+  json items = json::array();
+  for (const RunDiff::Item& i : d.items) {
+    items.push_back({{"doc", i.doc},
+                     {"kind", i.kind},
+                     {"type", i.type},
+                     {"span", i.span},
+                     {"text", i.text},
+                     {"sentence", i.sentence},
+                     {"old", i.old_desc},
+                     {"new", i.new_desc},
+                     {"fields", i.fields}});
   }
   j["items"] = std::move(items);
   return j;

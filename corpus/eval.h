@@ -145,6 +145,54 @@ nlohmann::json ToJson(const EvalReport& report);
 // "Tịnh " loses that word too (harmless: both sides are keyed alike).
 std::string SubjectNameKey(std::string_view name);
 
+// Comparing two runs (chiso eval --diff OLD.jsonl NEW.jsonl), for reviewers.
+//
+// Records are matched by doc.id. Within a document, figures are matched by
+// type and span (the [start, end) code points; a figure without a span
+// matches on its text); several figures with one key pair up in order. A
+// matched pair whose other fields differ (value, indicator, subject, year,
+// rule, confidence, ...; the figure id is ignored: it is renumbered) is
+// "changed"; an unmatched old figure is "lost", an unmatched new one
+// "gained". A document only in OLD loses all its figures, one only in NEW
+// gains them all. A document whose error code changed gets an "error" item.
+struct RunDiff {
+  struct Item {
+    std::string doc;
+    std::string kind;  // "gained" | "lost" | "changed" | "error"
+    std::string type;
+    std::string span;                 // "[12, 20)" or ""
+    std::string text, sentence;       // the new figure's (lost: the old one's)
+    std::string old_desc, new_desc;   // the figure in words (error: the codes)
+    std::vector<std::string> fields;  // changed: "value 83.87 -> 83.9", ...
+  };
+  std::vector<Item> items;  // by document (OLD's order, then NEW-only), span
+  struct TypeCounts {
+    int gained = 0, lost = 0, changed = 0, unchanged = 0;
+  };
+  TypeCounts all;
+  std::map<std::string, TypeCounts> by_type;
+  int docs_old = 0, docs_new = 0, docs_only_old = 0, docs_only_new = 0;
+  int docs_changed = 0;  // documents with at least one item
+};
+
+// Reads both files (as Evaluate reads predictions: same checks, same
+// "path:line: reason" failures) and diffs them. `out` is only written on
+// success.
+Status DiffRunFiles(const std::string& old_path, const std::string& new_path,
+                    RunDiff* out);
+
+// Same from parsed records; records without a doc id are ignored.
+RunDiff DiffRuns(const std::vector<nlohmann::json>& old_records,
+                 const std::vector<nlohmann::json>& new_records);
+
+// Summary counts (total and per type), then per document every gained, lost
+// and changed figure with its sentence.
+std::string FormatDiff(const RunDiff& diff);
+
+// {"summary": {gained, lost, changed, unchanged}, "by_type": {...},
+//  "docs": {old, new, only_old, only_new, changed}, "items": [...]}.
+nlohmann::json DiffToJson(const RunDiff& diff);
+
 }  // namespace chiso
 
 #endif  // CHISO_CORPUS_EVAL_H_

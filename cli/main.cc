@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,8 +25,11 @@
 #include "corpus/batch.h"
 #include "corpus/consolidate.h"
 #include "corpus/eval.h"
+#include "corpus/merge.h"
+#include "corpus/pg_sink.h"
 #include "corpus/pipeline.h"
 #include "corpus/sink.h"
+#include "review/review.h"
 #include "schema/emit.h"
 
 #ifndef CHISO_DATA_DIR_DEFAULT
@@ -48,6 +52,8 @@ struct ExtractArgs {
   std::string shard;       // --shard K/N
   int jobs = 0;
   bool strict = false, quiet = false, resume = false;
+  std::string ocr = "auto";  // --ocr auto|never|always
+  std::string consolidate;   // --consolidate FACTS.jsonl
 };
 
 // Records are committed (written, fsynced; one database transaction) every
@@ -121,7 +127,13 @@ int Fail(const std::string& message, int code = 1) {
 }
 
 int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
-  const bool to_file = !a.output.empty() && a.output != "-";
+  // A device or pipe (/dev/null, a FIFO) is written in place: renaming a temp
+  // file over it would replace /dev/null with a plain file.
+  struct stat out_st {};
+  const bool special_output = !a.output.empty() && a.output != "-" &&
+                              ::stat(a.output.c_str(), &out_st) == 0 && !S_ISREG(out_st.st_mode);
+  const bool to_file = !a.output.empty() && a.output != "-" && !special_output;
+  if (a.resume && special_output) return Fail("--resume needs -o FILE (a regular file)", 2);
   if (a.paths.empty() && a.files_from.empty()) {
     return Fail("extract: give files or folders, or --files-from", 2);
   }
@@ -134,27 +146,36 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
   if (chiso::Status s = chiso::Pipeline::Create(DataDir(data_dir), &pipeline); !s.ok()) {
     return Fail(s.message());
   }
-  std::vector<chiso::InputFile> inputs;
-  if (!a.paths.empty()) {
-    if (chiso::Status s = chiso::CollectInputs(a.paths, &inputs); !s.ok()) return Fail(s.message(), 2);
-  }
+  // Inputs stream from the folders as the batch goes, so memory stays flat in
+  // the corpus's size; a first pass over the same sources counts them (for
+  // progress) and checks the paths. A --files-from list is read once and held.
+  std::vector<chiso::InputFile> listed;
   if (!a.files_from.empty()) {
-    std::vector<chiso::InputFile> listed;
     if (chiso::Status s = chiso::ReadFileList(a.files_from, &listed); !s.ok()) {
       return Fail(s.message(), 2);
     }
-    if (inputs.empty()) {
-      inputs = std::move(listed);
-    } else {
-      inputs.insert(inputs.end(), listed.begin(), listed.end());
-      std::stable_sort(inputs.begin(), inputs.end(),
-                       [](const auto& x, const auto& y) { return x.id < y.id; });
-      inputs.erase(std::unique(inputs.begin(), inputs.end(),
-                               [](const auto& x, const auto& y) { return x.id == y.id; }),
-                   inputs.end());
-    }
   }
-  chiso::KeepShard(shard, &inputs);
+  auto open_inputs = [&](std::unique_ptr<chiso::InputSource>* out) -> chiso::Status {
+    std::vector<std::unique_ptr<chiso::InputSource>> parts;
+    if (!a.paths.empty()) {
+      std::unique_ptr<chiso::InputSource> tree;
+      if (chiso::Status s = chiso::OpenInputs(a.paths, &tree); !s.ok()) return s;
+      parts.push_back(std::move(tree));
+    }
+    if (!a.files_from.empty()) parts.push_back(chiso::VectorInputs(listed));
+    std::unique_ptr<chiso::InputSource> all =
+        parts.size() == 1 ? std::move(parts[0]) : chiso::MergeInputs(std::move(parts), /*dedup=*/true);
+    *out = chiso::FilterInputs(std::move(all), [shard](const std::string& id) { return chiso::InShard(shard, id); });
+    return chiso::Status::OK();
+  };
+  size_t total_inputs = 0;
+  {
+    std::unique_ptr<chiso::InputSource> counting;
+    if (chiso::Status s = open_inputs(&counting); !s.ok()) return Fail(s.message(), 2);
+    for (chiso::InputFile f; counting->Next(&f);) ++total_inputs;
+  }
+  std::unique_ptr<chiso::InputSource> inputs;
+  if (chiso::Status s = open_inputs(&inputs); !s.ok()) return Fail(s.message(), 2);
 
   // Sinks. With --resume, records are appended to the output itself, which
   // therefore always holds whole records; else to OUT.tmp, renamed at the end.
@@ -179,14 +200,29 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
     wo.sync = a.resume;  // a temp file is synced once, before its rename
     if (chiso::Status s = chiso::JsonlWriter::Open(target, wo, &jsonl); !s.ok()) return Fail(s.message());
   }
-  std::unique_ptr<chiso::SqliteSink> db;
+  std::unique_ptr<chiso::RecordSink> db;  // SQLite file or postgresql:// URL
   if (!a.db.empty()) {
-    if (chiso::Status s = chiso::SqliteSink::Open(a.db, &db); !s.ok()) return Fail(s.message());
+    if (chiso::Status s = chiso::OpenSink(a.db, &db); !s.ok()) return Fail(s.message());
   }
-  const bool to_stdout = !to_file && a.db.empty();
+  // Records stream to stdout, or to a device given with -o, unless they go
+  // only to the database.
+  std::FILE* stream = nullptr;
+  if (special_output) {
+    stream = std::fopen(a.output.c_str(), "wb");
+    if (stream == nullptr) return Fail("cannot open " + a.output + " for writing");
+  } else if (!to_file && a.db.empty()) {
+    stream = stdout;
+  }
+  const bool to_stdout = stream != nullptr;
+  // --consolidate: facts of this run's records. Read back from -o FILE at the
+  // end (with --resume it holds earlier runs' records too), else folded in as
+  // documents are emitted.
+  std::unique_ptr<chiso::Consolidator> consolidator;
+  if (!a.consolidate.empty()) consolidator = std::make_unique<chiso::Consolidator>();
 
   chiso::BatchOptions options;
   options.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.ingest.ocr = chiso::OcrModeFromName(a.ocr).value_or(chiso::OcrMode::kAuto);
   chiso::ProgressCounters counters;
   std::atomic<bool> stop{false};
   options.stop = &stop;
@@ -216,15 +252,15 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
     if (jsonl) {
       if (chiso::Status s = jsonl->Commit(); !s.ok()) return s;
     }
-    if (to_stdout) std::fflush(stdout);
+    if (to_stdout) std::fflush(stream);
     committed_now += chunk;
     return chiso::Status::OK();
   };
   std::string line;
   InstallSignalHandlers();
-  ProgressReporter progress(counters, inputs.size(), !a.quiet);
+  ProgressReporter progress(counters, total_inputs, !a.quiet);
   auto start = std::chrono::steady_clock::now();
-  chiso::BatchStats stats = chiso::RunBatch(*pipeline, inputs, options, [&](const chiso::Document& d) {
+  chiso::BatchStats stats = chiso::RunBatch(*pipeline, *inputs, options, [&](const chiso::Document& d) {
     if (!sink_status.ok()) return;
     line.clear();
     chiso::AppendJsonLine(d, &line);
@@ -232,8 +268,9 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
       uint64_t at = jsonl->Add(line);
       if (a.resume) fresh[d.id] = {d.sha256, at, line.size(), d.failed()};
     } else if (to_stdout) {
-      std::fwrite(line.data(), 1, line.size(), stdout);
+      std::fwrite(line.data(), 1, line.size(), stream);
     }
+    if (consolidator && !to_file) consolidator->AddDocument(d);
     if (db) sink_status = db->Add(nlohmann::json::parse(line));
     ++counters.done;
     counters.bytes += d.bytes.size();
@@ -263,7 +300,7 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
                       : g_signal == SIGTERM ? "interrupted by SIGTERM"
                                             : "interrupted by SIGINT";
     std::fprintf(stderr, "chiso: %s; %zu of %zu documents committed (%zu by this run)\n",
-                 why.c_str(), committed_now + stats.skipped, inputs.size(), committed_now);
+                 why.c_str(), committed_now + stats.skipped, total_inputs, committed_now);
     if (a.resume) {
       std::fprintf(stderr, "chiso: %s keeps every committed record; rerun with --resume to finish\n",
                    a.output.c_str());
@@ -285,8 +322,10 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
       // so the result equals a clean run's.
       for (auto& [id, rec] : fresh) committed.by_id[id] = rec;
       std::vector<std::string> ids;
-      ids.reserve(inputs.size());
-      for (const auto& f : inputs) ids.push_back(f.id);
+      ids.reserve(total_inputs);
+      std::unique_ptr<chiso::InputSource> again;
+      if (chiso::Status s = open_inputs(&again); !s.ok()) return Fail(s.message());
+      for (chiso::InputFile f; again->Next(&f);) ids.push_back(f.id);
       if (chiso::Status s = chiso::RewriteInOrder(a.output, ids, committed); !s.ok()) {
         return Fail(s.message());
       }
@@ -298,7 +337,27 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
       if (chiso::Status s = chiso::FsyncDirOf(a.output); !s.ok()) return Fail(s.message());
     }
   } else if (to_stdout) {
-    if (std::fflush(stdout) != 0 || std::ferror(stdout)) return Fail("write failed on stdout");
+    if (std::fflush(stream) != 0 || std::ferror(stream)) return Fail("write failed on " + (special_output ? a.output : std::string("stdout")));
+    if (special_output) std::fclose(stream);
+  }
+  if (consolidator) {
+    if (to_file) {
+      if (chiso::Status s = consolidator->AddJsonlFile(a.output); !s.ok()) return Fail(s.message());
+    }
+    consolidator->Finish();
+    if (chiso::Status s = chiso::WriteFactsJsonl(*consolidator, a.consolidate); !s.ok()) {
+      return Fail(s.message());
+    }
+    if (db) {
+      if (chiso::Status s = db->ReplaceFacts(*consolidator); !s.ok()) return Fail(s.message());
+    }
+    if (!a.quiet) {
+      size_t explained = 0;
+      for (const auto& k : consolidator->conflicts()) explained += k.explained ? 1 : 0;
+      std::fprintf(stderr, "chiso: consolidated into %s: %zu facts, %zu conflicts (%zu explained)\n",
+                   a.consolidate.c_str(), consolidator->facts().size(), consolidator->conflicts().size(),
+                   explained);
+    }
   }
   if (!a.quiet) {
     std::fprintf(stderr, "chiso: %zu documents", stats.documents);
@@ -314,23 +373,23 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
                  secs > 0 ? stats.bytes / secs / 1e6 : 0.0);
     for (const auto& [code, count] : errors) std::fprintf(stderr, "chiso:   error %s: %zu\n", code.c_str(), count);
     if (to_file || db) std::fprintf(stderr, "chiso: wrote %s%s%s\n", to_file ? a.output.c_str() : "",
-                                    to_file && db ? " and " : "", db ? a.db.c_str() : "");
+                                    to_file && db ? " and " : "", db ? chiso::RedactUrl(a.db).c_str() : "");
   }
   return a.strict && stats.failed > 0 ? 1 : 0;
 }
 
 int RunLoad(const std::string& input, const std::string& db_path, bool quiet) {
-  std::unique_ptr<chiso::SqliteSink> db;
-  if (chiso::Status s = chiso::SqliteSink::Open(db_path, &db); !s.ok()) return Fail(s.message());
+  std::unique_ptr<chiso::RecordSink> db;  // SQLite file or postgresql:// URL
+  if (chiso::Status s = chiso::OpenSink(db_path, &db); !s.ok()) return Fail(s.message());
   size_t records = 0;
   if (chiso::Status s = chiso::LoadJsonl(input, db.get(), 1000, &records); !s.ok()) {
     return Fail(s.message());
   }
-  chiso::SqliteSink::Counts c;
+  chiso::RecordSink::Counts c;
   if (chiso::Status s = db->Count(&c); !s.ok()) return Fail(s.message());
   if (!quiet) {
     std::fprintf(stderr, "chiso: loaded %zu records into %s (now %lld documents, %lld figures, %lld warnings)\n",
-                 records, db_path.c_str(), static_cast<long long>(c.documents),
+                 records, chiso::RedactUrl(db_path).c_str(), static_cast<long long>(c.documents),
                  static_cast<long long>(c.figures), static_cast<long long>(c.warnings));
   }
   return 0;
@@ -347,10 +406,60 @@ int RunEval(const std::string& gold, const std::string& pred, bool json) {
   return 0;
 }
 
+// eval --diff (issue 6): figures gained, lost and changed between two runs.
+int RunEvalDiff(const std::string& old_run, const std::string& new_run, bool json) {
+  chiso::RunDiff diff;
+  if (chiso::Status s = chiso::DiffRunFiles(old_run, new_run, &diff); !s.ok()) return Fail(s.message());
+  if (json) std::cout << chiso::DiffToJson(diff).dump(2) << "\n";
+  else std::cout << chiso::FormatDiff(diff);
+  return 0;
+}
+
+// review (issue 6): the static review site, or precision from verdicts.
+struct ReviewArgs {
+  std::string run, out, facts, verdicts, verdicts_run, source_root;
+  size_t sample = 0, page_size = 1000;
+  uint64_t seed = 1;
+  bool quiet = false;
+};
+
+int RunReview(const ReviewArgs& a, const std::string& data_dir) {
+  if (!a.verdicts.empty()) {
+    chiso::VerdictReport report;
+    const std::string& run = a.verdicts_run.empty() ? a.run : a.verdicts_run;
+    if (chiso::Status s = chiso::SummarizeVerdicts(a.verdicts, run, &report); !s.ok()) return Fail(s.message());
+    std::cout << chiso::FormatVerdictReport(report);
+    return 0;
+  }
+  if (a.run.empty() || a.out.empty()) return Fail("review: give RUN.jsonl and --out DIR (or --verdicts FILE)", 2);
+  std::unique_ptr<chiso::Pipeline> pipeline;
+  if (chiso::Status s = chiso::Pipeline::Create(DataDir(data_dir), &pipeline); !s.ok()) return Fail(s.message());
+  chiso::ReviewOptions o;
+  o.out_dir = a.out;
+  o.facts_path = a.facts;
+  o.assets_dir = DataDir(data_dir) + "/review/assets";
+  o.source_root = a.source_root;
+  o.sample = a.sample;
+  o.seed = a.seed;
+  o.page_size = a.page_size;
+  chiso::ReviewStats st;
+  auto start = std::chrono::steady_clock::now();
+  if (chiso::Status s = chiso::BuildReviewSite(a.run, o, pipeline.get(), &st); !s.ok()) return Fail(s.message());
+  if (!a.quiet) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr,
+                 "chiso: review site in %s: %zu documents (%zu index pages), %zu figures (%zu highlighted in "
+                 "text), %zu conflicts, %zu sampled, %zu documents without their source text, %.2f s\n",
+                 a.out.c_str(), st.documents, st.index_pages, st.figures, st.highlights, st.conflicts, st.sampled,
+                 st.sources_missing, secs);
+  }
+  return 0;
+}
+
 // consolidate (issue 11): chiso/1 records in, one fact per fact key and the
 // conflicts between sources out (corpus/consolidate.h).
 int RunConsolidate(const std::vector<std::string>& inputs, const std::string& output,
-                   int max_sources, bool quiet) {
+                   const std::string& db_target, int max_sources, bool quiet) {
   chiso::ConsolidateOptions options;
   options.max_sources = max_sources;
   chiso::Consolidator c(options);
@@ -359,7 +468,15 @@ int RunConsolidate(const std::vector<std::string>& inputs, const std::string& ou
     if (chiso::Status s = c.AddJsonlFile(in); !s.ok()) return Fail(s.message());
   }
   c.Finish();
-  if (chiso::Status s = chiso::WriteFactsJsonl(c, output); !s.ok()) return Fail(s.message());
+  // With --db and no -o, the facts go to the database only.
+  if (!output.empty() || db_target.empty()) {
+    if (chiso::Status s = chiso::WriteFactsJsonl(c, output); !s.ok()) return Fail(s.message());
+  }
+  if (!db_target.empty()) {
+    std::unique_ptr<chiso::RecordSink> db;
+    if (chiso::Status s = chiso::OpenSink(db_target, &db); !s.ok()) return Fail(s.message());
+    if (chiso::Status s = db->ReplaceFacts(c); !s.ok()) return Fail(s.message());
+  }
   if (!quiet) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const chiso::ConsolidateStats& st = c.stats();
@@ -391,19 +508,27 @@ int main(int argc, char** argv) {
                       "Read more input paths from FILE ('-' for stdin), one per line or NUL-separated; "
                       "each path is its own doc id");
   extract->add_option("-o,--output", ea.output, "Output JSON Lines file (default: stdout)");
-  extract->add_option("--db", ea.db, "Also upsert the records into this SQLite database");
+  extract->add_option("--db", ea.db,
+                      "Also upsert the records into this database: an SQLite file or a "
+                      "postgresql:// URL");
   extract->add_option("-j,--jobs", ea.jobs, "Worker threads (default: all cores)")->check(CLI::Range(0, 1024));
   extract->add_option("--shard", ea.shard, "Take only shard K of N (0-based K/N, by a hash of the doc id)");
   extract->add_flag("--resume", ea.resume,
                     "Keep the records already committed to -o FILE and process only the rest");
   extract->add_flag("--strict", ea.strict, "Exit 1 if any document failed");
   extract->add_flag("-q,--quiet", ea.quiet, "No progress or summary on stderr");
+  extract->add_option("--consolidate", ea.consolidate,
+                      "Also consolidate the run's records into one fact per key, with conflicts "
+                      "(FACTS.jsonl; with --db also the facts tables)");
+  extract->add_option("--ocr", ea.ocr, "OCR scanned PDF pages: auto (pages without text), never, always")
+      ->check(CLI::IsMember({"auto", "never", "always"}));
 
   auto* load = app.add_subcommand("load", "Import a chiso/1 JSON Lines file into a database");
   std::string load_input, load_db;
   bool load_quiet = false;
   load->add_option("input", load_input, "chiso/1 JSON Lines")->required();
-  load->add_option("--db", load_db, "SQLite database file (created if missing)")->required();
+  load->add_option("--db", load_db, "SQLite database file (created if missing) or postgresql:// URL")
+      ->required();
   load->add_flag("-q,--quiet", load_quiet, "No summary on stderr");
 
   auto* eval = app.add_subcommand("eval", "Score predictions against gold (ANNOTATION.md)");
@@ -412,6 +537,22 @@ int main(int argc, char** argv) {
   eval->add_option("gold", gold, "Gold JSON Lines")->required();
   eval->add_option("pred", pred, "Predicted chiso/1 JSON Lines")->required();
   eval->add_flag("--json", json, "Machine-readable summary");
+  bool eval_diff = false;
+  eval->add_flag("--diff", eval_diff, "Compare two runs instead: chiso eval --diff OLD.jsonl NEW.jsonl");
+
+  auto* review = app.add_subcommand("review", "Write a static review site, or measure precision from verdicts");
+  ReviewArgs ra;
+  review->add_option("run", ra.run, "chiso/1 JSON Lines of the run");
+  review->add_option("--out", ra.out, "Folder to write the site into");
+  review->add_option("--facts", ra.facts, "Facts and conflicts from chiso consolidate (conflicts listed first)");
+  review->add_option("--sample", ra.sample, "Figures on the spot-check page sample.html (stratified by type, rule)");
+  review->add_option("--seed", ra.seed, "Seed of the sample (same seed, same sample)");
+  review->add_option("--page-size", ra.page_size, "Documents per index page (default 1000)")
+      ->check(CLI::Range(1, 1000000));
+  review->add_option("--source-root", ra.source_root, "Also look for the documents' files under this folder");
+  review->add_option("--verdicts", ra.verdicts, "Verdicts exported from sample.html: print precision per type and rule");
+  review->add_option("--run", ra.verdicts_run, "With --verdicts: fill missing fields from this run");
+  review->add_flag("-q,--quiet", ra.quiet, "No summary on stderr");
 
   auto* consolidate = app.add_subcommand(
       "consolidate", "Merge chiso/1 records into one fact per key, with conflicts found and explained");
@@ -424,6 +565,66 @@ int main(int argc, char** argv) {
   consolidate->add_option("--max-sources", cons_max_sources, "Sources kept per value of a fact (default 4)")
       ->check(CLI::Range(0, 1000000));
   consolidate->add_flag("-q,--quiet", cons_quiet, "No summary on stderr");
+  std::string cons_db;
+  consolidate->add_option("--db", cons_db,
+                          "Replace the tables facts, fact_sources, conflicts of this database (SQLite "
+                          "file or postgresql:// URL); without -o nothing goes to stdout");
+
+  // merge (issue 10): the outputs of `extract --shard K/N` tasks -> one
+  // doc-id-ordered file (corpus/merge.h), then optionally into the database.
+  // Exit 2 when the shards are refused (unsorted, overlapping, missing).
+  auto* merge = app.add_subcommand("merge", "Merge the outputs of sharded extract runs into one");
+  std::vector<std::string> merge_inputs;
+  std::string merge_output, merge_db, merge_list;
+  uint64_t merge_shards = 0;
+  bool merge_quiet = false;
+  merge->add_option("inputs", merge_inputs, "chiso/1 JSON Lines, one per shard")->required();
+  merge->add_option("-o,--output", merge_output, "Merged JSON Lines (written atomically)")->required();
+  merge->add_option("--shards", merge_shards,
+                    "Check the inputs are exactly the shards 0/N ... N-1/N of one run")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  merge->add_option("--files-from", merge_list,
+                    "Check the merge holds exactly the documents of this list (as given to extract)");
+  merge->add_option("--db", merge_db,
+                    "Then upsert the merged records into this database (SQLite file or postgresql:// URL)");
+  merge->add_flag("-q,--quiet", merge_quiet, "No summary on stderr");
+  auto run_merge = [&]() -> int {
+    chiso::MergeOptions options;
+    options.shards = merge_shards;
+    std::vector<std::string> expected;
+    if (!merge_list.empty()) {
+      std::vector<chiso::InputFile> listed;
+      if (chiso::Status s = chiso::ReadFileList(merge_list, &listed); !s.ok()) return Fail(s.message(), 2);
+      for (const auto& f : listed) expected.push_back(f.id);  // sorted, unique
+      options.expected_ids = &expected;
+    }
+    chiso::MergeStats stats;
+    if (chiso::Status s = chiso::MergeShards(merge_inputs, merge_output, options, &stats); !s.ok()) {
+      if (stats.refused) {
+        Fail(s.message());
+        return Fail(merge_output + " left as it was; the shard files are untouched", 2);
+      }
+      return Fail(s.message());
+    }
+    if (!merge_quiet) {
+      std::fprintf(stderr, "chiso: merged %zu files into %s: %zu records\n", merge_inputs.size(),
+                   merge_output.c_str(), stats.records);
+      for (size_t i = 0; i < merge_inputs.size(); ++i) {
+        std::fprintf(stderr, "chiso:   %s: %zu records", merge_inputs[i].c_str(), stats.input_records[i]);
+        if (stats.input_shard[i] >= 0) {
+          std::fprintf(stderr, ", shard %lld/%llu", static_cast<long long>(stats.input_shard[i]),
+                       static_cast<unsigned long long>(merge_shards));
+        }
+        std::fputs("\n", stderr);
+      }
+    }
+    if (merge_db.empty()) return 0;
+    if (int rc = RunLoad(merge_output, merge_db, merge_quiet); rc != 0) {
+      return Fail(merge_output + " is complete; load it again with: chiso load " + merge_output +
+                  " --db " + chiso::RedactUrl(merge_db), rc);
+    }
+    return 0;
+  };
 
   try {
     app.parse(argc, argv);
@@ -433,7 +634,11 @@ int main(int argc, char** argv) {
   }
   if (*extract) return RunExtract(ea, data_dir);
   if (*load) return RunLoad(load_input, load_db, load_quiet);
-  if (*eval) return RunEval(gold, pred, json);
-  if (*consolidate) return RunConsolidate(cons_inputs, cons_output, cons_max_sources, cons_quiet);
+  if (*eval) return eval_diff ? RunEvalDiff(gold, pred, json) : RunEval(gold, pred, json);
+  if (*review) return RunReview(ra, data_dir);
+  if (*consolidate) {
+    return RunConsolidate(cons_inputs, cons_output, cons_db, cons_max_sources, cons_quiet);
+  }
+  if (*merge) return run_merge();
   return 2;
 }

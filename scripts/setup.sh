@@ -11,7 +11,7 @@ pkgs=(
   libpq-dev postgresql
   libtesseract-dev libleptonica-dev tesseract-ocr-vie
   chromium
-  slurm-wlm munge sqlite3
+  slurm-wlm munge sqlite3 time
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -170,7 +170,9 @@ Status RewriteInOrder(const std::string& path, const std::vector<std::string>& i
       break;
     }
     out->Add(line);
-    if (out->pending() >= 4096) {
+    // Bounded by bytes too: records of long documents are large, and the
+    // buffer held 4,096 of them (45 MB) before.
+    if (out->pending() >= 4096 || out->pending_bytes() >= (size_t{1} << 20)) {
       if (status = out->Commit(); !status.ok()) break;
     }
   }

@@ -49,6 +49,7 @@ class JsonlWriter {
   // offset the line will start at once committed.
   uint64_t Add(std::string_view line);
   size_t pending() const { return pending_lines_; }
+  size_t pending_bytes() const { return buffer_.size(); }
 
   // Writes the buffered lines and (Options::sync) fdatasyncs. When a write
   // fails (full disk) the file is truncated back to its committed size, so it

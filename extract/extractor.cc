@@ -206,6 +206,28 @@ bool PluralBefore(std::string_view text, size_t pos) {
   return w == "cac" || w == "nhung" || w == "nhieu" || w == "moi";
 }
 
+// True if the words right before `pos` are a plural group of units: "các bộ",
+// "của các bộ, ngành", "những tỉnh, thành phố" ("các" or "những" followed only
+// by unit nouns).
+bool PluralGroupBefore(std::string_view text, size_t pos) {
+  static const char* const kUnitWords[] = {"bo", "nganh", "co", "quan", "ngang", "tinh", "thanh", "pho",
+                                           "dia", "phuong", "don", "vi", "huyen", "thi", "xa", "so", "ban"};
+  size_t e = pos;
+  for (int n = 0; n < 7; ++n) {
+    while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == ',')) --e;
+    size_t b = e;
+    while (b > 0 && text[b - 1] != ' ' && text[b - 1] != ',' && text[b - 1] != '\n') --b;
+    if (b == e || e - b > 12) return false;
+    std::string w = FoldVietnamese(text.substr(b, e - b));
+    if (w == "cac" || w == "nhung") return n > 0;
+    bool unit = false;
+    for (const char* u : kUnitWords) unit = unit || w == u;
+    if (!unit) return false;
+    e = b;
+  }
+  return false;
+}
+
 bool HasDigitSlash(std::string_view s) {
   for (size_t i = 1; i + 1 < s.size(); ++i) {
     if ((s[i] == '/' || s[i] == ':') && IsDigit(s[i - 1]) && IsDigit(s[i + 1])) return true;
@@ -749,6 +771,9 @@ void Extractor::Extract(Document& doc) const {
       });
       if (e && e->span.end == k) {
         subject = SubjectOf(*e->m->entity);
+      } else if (PluralGroupBefore(text, k)) {
+        // "trung bình của các bộ (87,12%)": the group, not the document's own unit.
+        subject = Collective(SubjectKind::kAggregate);
       } else if (w && w->span.end == k && !in_rank_field(*w)) {
         std::string folded = FoldVietnamese(text.substr(w->span.begin, w->span.size()));
         if (folded.find("ca nuoc") != std::string::npos || folded.find("toan quoc") != std::string::npos ||

@@ -179,6 +179,19 @@ TEST(Extraction, PluralUnitsAreNotTheDocumentsOwnUnit) {
   EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
 }
 
+TEST(Extraction, ValueInParenthesesAfterAPluralGroupIsTheGroups) {
+  // "trung bình của các bộ (87,12%)": the ministries' average, not "của Bộ".
+  Document d = Extract(
+      "Chỉ số CCHC năm 2022 của Bộ Tư pháp đạt 90,93%. Kết quả của Bộ cao hơn 3,81% so với giá trị trung "
+      "bình của các bộ (87,12%).\n");
+  const Figure* s = Find(d, "score", 87.12);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
+  const Figure* own = Find(d, "score", 90.93);
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->subject.name, "Bộ Tư pháp");
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

@@ -203,6 +203,10 @@ bool PluralBefore(std::string_view text, size_t pos) {
   while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
   if (e - b > 12) return false;
   std::string w = FoldVietnamese(text.substr(b, e - b));
+  if (w == "tinh," && b > 0) return PluralBefore(text, b);  // "các tỉnh, thành phố đạt"
+  if (!w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return true;  // "63 tỉnh đạt"
+  }
   return w == "cac" || w == "nhung" || w == "nhieu" || w == "moi";
 }
 

@@ -192,6 +192,26 @@ TEST(Extraction, ValueInParenthesesAfterAPluralGroupIsTheGroups) {
   EXPECT_EQ(own->subject.name, "Bộ Tư pháp");
 }
 
+TEST(Extraction, BareCityNounIsTheDocumentsOwnCityNotTheLastOneCompared) {
+  // "hồ sơ thành phố tiếp nhận" is the document's city, not Quảng Nam, the
+  // last province compared in the sentence before.
+  Document d = Extract(
+      "Đà Nẵng dẫn đầu khu vực miền Trung về tỷ lệ hồ sơ trực tuyến\n\n"
+      "Năm 2024, tỷ lệ hồ sơ nộp trực tuyến tại Đà Nẵng đạt 78,5%, cao hơn Quảng Nam (61,2%). "
+      "Tổng số hồ sơ thành phố tiếp nhận trong năm là 512.036 hồ sơ. Chỉ số CCHC năm 2024 của thành phố "
+      "đạt 90,2%; giá trị trung bình Chỉ số CCHC của các tỉnh, thành phố đạt 85,3%.\n");
+  const Figure* c = Find(d, "count", 512036);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->subject.name, "Đà Nẵng");
+  const Figure* own = Find(d, "score", 90.2);
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->subject.name, "Đà Nẵng");
+  // "các tỉnh, thành phố đạt" is the group, not the city.
+  const Figure* avg = Find(d, "score", 85.3);
+  ASSERT_NE(avg, nullptr);
+  EXPECT_EQ(avg->subject.kind, SubjectKind::kAggregate);
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

@@ -212,6 +212,17 @@ TEST(Extraction, BareCityNounIsTheDocumentsOwnCityNotTheLastOneCompared) {
   EXPECT_EQ(avg->subject.kind, SubjectKind::kAggregate);
 }
 
+TEST(Extraction, DigitisedDossiersAndResultsOfProceduresAreDossiers) {
+  // "số hóa hồ sơ, kết quả giải quyết thủ tục hành chính": what is digitised is
+  // the dossiers and their results, not the procedures.
+  Document d = Extract(
+      "Năm 2022, việc số hóa hồ sơ, kết quả giải quyết thủ tục hành chính của tỉnh Hậu Giang có chuyển biến, "
+      "tỷ lệ số hóa đạt hơn 65%.\n");
+  const Figure* r = Find(d, "rate", 65);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->object, "dossier");
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

@@ -210,6 +210,23 @@ bool PluralBefore(std::string_view text, size_t pos) {
   return w == "cac" || w == "nhung" || w == "nhieu" || w == "moi";
 }
 
+// True if the word before `pos` makes what follows a group something belongs
+// to ("nhóm 30 địa phương", "trong số 34 tỉnh", "top 10 tỉnh").
+bool MembershipBefore(std::string_view text, size_t pos) {
+  size_t e = pos;
+  while (e > 0 && text[e - 1] == ' ') --e;
+  size_t b = e;
+  while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
+  if (e - b > 12) return false;
+  std::string w = FoldVietnamese(text.substr(b, e - b));
+  if (w == "so" && b > 0) {
+    size_t e2 = b;
+    while (e2 > 0 && text[e2 - 1] == ' ') --e2;
+    return e2 >= 5 && FoldVietnamese(text.substr(e2 - 5, 5)) == "trong";
+  }
+  return w == "nhom" || w == "top";
+}
+
 // True if the words right before `pos` are a plural group of units: "các bộ",
 // "của các bộ, ngành", "những tỉnh, thành phố" ("các" or "những" followed only
 // by unit nouns).
@@ -731,6 +748,9 @@ void Extractor::Extract(Document& doc) const {
     auto collective = [&](const LexMention& w) {
       // "của các tỉnh đạt 81,15%": a plural group, not the unit itself.
       if (w.category == LexCategory::kSelf) return !PluralBefore(text, w.span.begin);
+      if (w.category == LexCategory::kAggregate && MembershipBefore(text, w.span.begin)) {
+        return false;  // "nằm trong nhóm 30 địa phương dẫn đầu": a ranking group, not a subject
+      }
       return (w.category == LexCategory::kNation || w.category == LexCategory::kAggregate) && !in_rank_field(w);
     };
     auto from_word = [&](const LexMention& w) -> Subject {

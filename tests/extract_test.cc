@@ -223,6 +223,18 @@ TEST(Extraction, DigitisedDossiersAndResultsOfProceduresAreDossiers) {
   EXPECT_EQ(r->object, "dossier");
 }
 
+TEST(Extraction, RankingGroupIsNotAnAggregateSubject) {
+  // "nằm trong nhóm 30 địa phương dẫn đầu" is a group to belong to; the next
+  // sentence's dossiers are still the province's.
+  Document d = Extract(
+      "Ngày 15/3/2022, UBND tỉnh Sơn La ban hành Kế hoạch nâng cao Chỉ số CCHC của tỉnh năm 2022.\n\n"
+      "Mục tiêu năm 2022, tỉnh phấn đấu Chỉ số PCI nằm trong nhóm 30 địa phương dẫn đầu. Đồng thời, 100% hồ "
+      "sơ thủ tục hành chính được giải quyết đúng hạn.\n");
+  const Figure* r = Find(d, "rate", 100);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->subject.name, "Sơn La");
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

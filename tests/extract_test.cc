@@ -235,6 +235,17 @@ TEST(Extraction, RankingGroupIsNotAnAggregateSubject) {
   EXPECT_EQ(r->subject.name, "Sơn La");
 }
 
+TEST(Extraction, UnitsCountedInWordsAreAGroup) {
+  // "ba đơn vị có ... đạt trên 90%" is the three units together, not the last
+  // ministry named in the sentence before.
+  Document d = Extract(
+      "Năm 2021, Ngân hàng Nhà nước Việt Nam đạt 92,27%, tiếp theo là Bộ Tư pháp và Bộ Tài chính. "
+      "Đây là ba đơn vị có Chỉ số CCHC năm 2021 đạt trên 90%.\n");
+  const Figure* s = Find(d, "score", 90);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

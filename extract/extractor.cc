@@ -743,7 +743,13 @@ void Extractor::Extract(Document& doc) const {
       // "khu vực ĐBSCL" after a rank is its scope, not its subject.
       const LexMention* sc = LastBefore(x.words, r.span.begin >= 24 ? r.span.begin - 24 : 0, r.span.begin,
                                         [](const LexMention& w) { return w.category == LexCategory::kScope; });
-      return !(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion);
+      if (!(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion)) return true;
+      // "trung bình của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng đạt 86,95%":
+      // the units of the region, taken together, are the region.
+      if (f.type == "rank" || f.type == "change") return false;
+      const LexMention* units = LastBefore(x.words, sc->span.begin >= 40 ? sc->span.begin - 40 : 0, sc->span.begin,
+                                           [](const LexMention& w) { return w.category == LexCategory::kAggregate; });
+      return units && units->span.end + 2 >= sc->span.begin && std::isdigit(static_cast<unsigned char>(text[units->span.begin]));
     };
     auto collective = [&](const LexMention& w) {
       // "của các tỉnh đạt 81,15%": a plural group, not the unit itself.

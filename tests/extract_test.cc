@@ -246,6 +246,21 @@ TEST(Extraction, UnitsCountedInWordsAreAGroup) {
   EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
 }
 
+TEST(Extraction, AverageOfTheUnitsOfARegionIsTheRegion) {
+  // "của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng": the region's units taken
+  // together; "vùng" after a rank stays its scope.
+  Document d = Extract(
+      "Năm 2021, giá trị trung bình Chỉ số CCHC của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng đạt 86,95%. "
+      "Hà Nam xếp thứ 3/11 tỉnh, thành phố vùng Đồng bằng sông Hồng.\n");
+  const Figure* s = Find(d, "score", 86.95);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.kind, SubjectKind::kRegion);
+  EXPECT_EQ(s->subject.name, "Đồng bằng sông Hồng");
+  const Figure* r = Find(d, "rank", 3);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->subject.name, "Hà Nam");
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

@@ -261,6 +261,21 @@ TEST(Extraction, AverageOfTheUnitsOfARegionIsTheRegion) {
   EXPECT_EQ(r->subject.name, "Hà Nam");
 }
 
+TEST(Extraction, ProvincialServiceCentreReceivingIsTheProvinceLevel) {
+  // The provincial centre as the one receiving: provincial-level dossiers. A
+  // report of the centre about the whole province is not.
+  Document d = Extract(
+      "Năm 2022, tỉnh Hậu Giang đẩy mạnh cải cách hành chính. Phân theo cấp, Trung tâm Phục vụ hành chính công "
+      "tỉnh tiếp nhận 58.230 hồ sơ. Theo báo cáo của "
+      "Trung tâm Phục vụ hành chính công tỉnh, năm 2022 toàn tỉnh tiếp nhận 312.458 hồ sơ.\n");
+  const Figure* c = Find(d, "count", 58230);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->level, "province");
+  const Figure* all = Find(d, "count", 312458);
+  ASSERT_NE(all, nullptr);
+  EXPECT_EQ(all->level, "");
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

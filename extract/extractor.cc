@@ -203,7 +203,50 @@ bool PluralBefore(std::string_view text, size_t pos) {
   while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
   if (e - b > 12) return false;
   std::string w = FoldVietnamese(text.substr(b, e - b));
+  if (w == "tinh," && b > 0) return PluralBefore(text, b);  // "các tỉnh, thành phố đạt"
+  if (!w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return true;  // "63 tỉnh đạt"
+  }
   return w == "cac" || w == "nhung" || w == "nhieu" || w == "moi";
+}
+
+// True if the word before `pos` makes what follows a group something belongs
+// to ("nhóm 30 địa phương", "trong số 34 tỉnh", "top 10 tỉnh").
+bool MembershipBefore(std::string_view text, size_t pos) {
+  size_t e = pos;
+  while (e > 0 && text[e - 1] == ' ') --e;
+  size_t b = e;
+  while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
+  if (e - b > 12) return false;
+  std::string w = FoldVietnamese(text.substr(b, e - b));
+  if (w == "so" && b > 0) {
+    size_t e2 = b;
+    while (e2 > 0 && text[e2 - 1] == ' ') --e2;
+    return e2 >= 5 && FoldVietnamese(text.substr(e2 - 5, 5)) == "trong";
+  }
+  return w == "nhom" || w == "top";
+}
+
+// True if the words right before `pos` are a plural group of units: "các bộ",
+// "của các bộ, ngành", "những tỉnh, thành phố" ("các" or "những" followed only
+// by unit nouns).
+bool PluralGroupBefore(std::string_view text, size_t pos) {
+  static const char* const kUnitWords[] = {"bo", "nganh", "co", "quan", "ngang", "tinh", "thanh", "pho",
+                                           "dia", "phuong", "don", "vi", "huyen", "thi", "xa", "so", "ban"};
+  size_t e = pos;
+  for (int n = 0; n < 7; ++n) {
+    while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == ',')) --e;
+    size_t b = e;
+    while (b > 0 && text[b - 1] != ' ' && text[b - 1] != ',' && text[b - 1] != '\n') --b;
+    if (b == e || e - b > 12) return false;
+    std::string w = FoldVietnamese(text.substr(b, e - b));
+    if (w == "cac" || w == "nhung") return n > 0;
+    bool unit = false;
+    for (const char* u : kUnitWords) unit = unit || w == u;
+    if (!unit) return false;
+    e = b;
+  }
+  return false;
 }
 
 bool HasDigitSlash(std::string_view s) {
@@ -700,11 +743,20 @@ void Extractor::Extract(Document& doc) const {
       // "khu vực ĐBSCL" after a rank is its scope, not its subject.
       const LexMention* sc = LastBefore(x.words, r.span.begin >= 24 ? r.span.begin - 24 : 0, r.span.begin,
                                         [](const LexMention& w) { return w.category == LexCategory::kScope; });
-      return !(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion);
+      if (!(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion)) return true;
+      // "trung bình của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng đạt 86,95%":
+      // the units of the region, taken together, are the region.
+      if (f.type == "rank" || f.type == "change") return false;
+      const LexMention* units = LastBefore(x.words, sc->span.begin >= 40 ? sc->span.begin - 40 : 0, sc->span.begin,
+                                           [](const LexMention& w) { return w.category == LexCategory::kAggregate; });
+      return units && units->span.end + 2 >= sc->span.begin && std::isdigit(static_cast<unsigned char>(text[units->span.begin]));
     };
     auto collective = [&](const LexMention& w) {
       // "của các tỉnh đạt 81,15%": a plural group, not the unit itself.
       if (w.category == LexCategory::kSelf) return !PluralBefore(text, w.span.begin);
+      if (w.category == LexCategory::kAggregate && MembershipBefore(text, w.span.begin)) {
+        return false;  // "nằm trong nhóm 30 địa phương dẫn đầu": a ranking group, not a subject
+      }
       return (w.category == LexCategory::kNation || w.category == LexCategory::kAggregate) && !in_rank_field(w);
     };
     auto from_word = [&](const LexMention& w) -> Subject {
@@ -749,6 +801,9 @@ void Extractor::Extract(Document& doc) const {
       });
       if (e && e->span.end == k) {
         subject = SubjectOf(*e->m->entity);
+      } else if (PluralGroupBefore(text, k)) {
+        // "trung bình của các bộ (87,12%)": the group, not the document's own unit.
+        subject = Collective(SubjectKind::kAggregate);
       } else if (w && w->span.end == k && !in_rank_field(*w)) {
         std::string folded = FoldVietnamese(text.substr(w->span.begin, w->span.size()));
         if (folded.find("ca nuoc") != std::string::npos || folded.find("toan quoc") != std::string::npos ||

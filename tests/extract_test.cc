@@ -179,6 +179,103 @@ TEST(Extraction, PluralUnitsAreNotTheDocumentsOwnUnit) {
   EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
 }
 
+TEST(Extraction, ValueInParenthesesAfterAPluralGroupIsTheGroups) {
+  // "trung bình của các bộ (87,12%)": the ministries' average, not "của Bộ".
+  Document d = Extract(
+      "Chỉ số CCHC năm 2022 của Bộ Tư pháp đạt 90,93%. Kết quả của Bộ cao hơn 3,81% so với giá trị trung "
+      "bình của các bộ (87,12%).\n");
+  const Figure* s = Find(d, "score", 87.12);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
+  const Figure* own = Find(d, "score", 90.93);
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->subject.name, "Bộ Tư pháp");
+}
+
+TEST(Extraction, BareCityNounIsTheDocumentsOwnCityNotTheLastOneCompared) {
+  // "hồ sơ thành phố tiếp nhận" is the document's city, not Quảng Nam, the
+  // last province compared in the sentence before.
+  Document d = Extract(
+      "Đà Nẵng dẫn đầu khu vực miền Trung về tỷ lệ hồ sơ trực tuyến\n\n"
+      "Năm 2024, tỷ lệ hồ sơ nộp trực tuyến tại Đà Nẵng đạt 78,5%, cao hơn Quảng Nam (61,2%). "
+      "Tổng số hồ sơ thành phố tiếp nhận trong năm là 512.036 hồ sơ. Chỉ số CCHC năm 2024 của thành phố "
+      "đạt 90,2%; giá trị trung bình Chỉ số CCHC của các tỉnh, thành phố đạt 85,3%.\n");
+  const Figure* c = Find(d, "count", 512036);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->subject.name, "Đà Nẵng");
+  const Figure* own = Find(d, "score", 90.2);
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->subject.name, "Đà Nẵng");
+  // "các tỉnh, thành phố đạt" is the group, not the city.
+  const Figure* avg = Find(d, "score", 85.3);
+  ASSERT_NE(avg, nullptr);
+  EXPECT_EQ(avg->subject.kind, SubjectKind::kAggregate);
+}
+
+TEST(Extraction, DigitisedDossiersAndResultsOfProceduresAreDossiers) {
+  // "số hóa hồ sơ, kết quả giải quyết thủ tục hành chính": what is digitised is
+  // the dossiers and their results, not the procedures.
+  Document d = Extract(
+      "Năm 2022, việc số hóa hồ sơ, kết quả giải quyết thủ tục hành chính của tỉnh Hậu Giang có chuyển biến, "
+      "tỷ lệ số hóa đạt hơn 65%.\n");
+  const Figure* r = Find(d, "rate", 65);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->object, "dossier");
+}
+
+TEST(Extraction, RankingGroupIsNotAnAggregateSubject) {
+  // "nằm trong nhóm 30 địa phương dẫn đầu" is a group to belong to; the next
+  // sentence's dossiers are still the province's.
+  Document d = Extract(
+      "Ngày 15/3/2022, UBND tỉnh Sơn La ban hành Kế hoạch nâng cao Chỉ số CCHC của tỉnh năm 2022.\n\n"
+      "Mục tiêu năm 2022, tỉnh phấn đấu Chỉ số PCI nằm trong nhóm 30 địa phương dẫn đầu. Đồng thời, 100% hồ "
+      "sơ thủ tục hành chính được giải quyết đúng hạn.\n");
+  const Figure* r = Find(d, "rate", 100);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->subject.name, "Sơn La");
+}
+
+TEST(Extraction, UnitsCountedInWordsAreAGroup) {
+  // "ba đơn vị có ... đạt trên 90%" is the three units together, not the last
+  // ministry named in the sentence before.
+  Document d = Extract(
+      "Năm 2021, Ngân hàng Nhà nước Việt Nam đạt 92,27%, tiếp theo là Bộ Tư pháp và Bộ Tài chính. "
+      "Đây là ba đơn vị có Chỉ số CCHC năm 2021 đạt trên 90%.\n");
+  const Figure* s = Find(d, "score", 90);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.kind, SubjectKind::kAggregate);
+}
+
+TEST(Extraction, AverageOfTheUnitsOfARegionIsTheRegion) {
+  // "của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng": the region's units taken
+  // together; "vùng" after a rank stays its scope.
+  Document d = Extract(
+      "Năm 2021, giá trị trung bình Chỉ số CCHC của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng đạt 86,95%. "
+      "Hà Nam xếp thứ 3/11 tỉnh, thành phố vùng Đồng bằng sông Hồng.\n");
+  const Figure* s = Find(d, "score", 86.95);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->subject.kind, SubjectKind::kRegion);
+  EXPECT_EQ(s->subject.name, "Đồng bằng sông Hồng");
+  const Figure* r = Find(d, "rank", 3);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->subject.name, "Hà Nam");
+}
+
+TEST(Extraction, ProvincialServiceCentreReceivingIsTheProvinceLevel) {
+  // The provincial centre as the one receiving: provincial-level dossiers. A
+  // report of the centre about the whole province is not.
+  Document d = Extract(
+      "Năm 2022, tỉnh Hậu Giang đẩy mạnh cải cách hành chính. Phân theo cấp, Trung tâm Phục vụ hành chính công "
+      "tỉnh tiếp nhận 58.230 hồ sơ. Theo báo cáo của "
+      "Trung tâm Phục vụ hành chính công tỉnh, năm 2022 toàn tỉnh tiếp nhận 312.458 hồ sơ.\n");
+  const Figure* c = Find(d, "count", 58230);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->level, "province");
+  const Figure* all = Find(d, "count", 312458);
+  ASSERT_NE(all, nullptr);
+  EXPECT_EQ(all->level, "");
+}
+
 TEST(Extraction, HaNamIsNotHaNoi) {
   Document d = Extract("Năm 2021, Chỉ số CCHC của tỉnh Hà Nam đạt 89,55%.\n");
   const Figure* s = Find(d, "score", 89.55);

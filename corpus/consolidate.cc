@@ -32,12 +32,6 @@ std::string Str(const json& obj, const char* name) {
   return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
 }
 
-std::optional<double> Num(const json& obj, const char* name) {
-  const json* v = Field(obj, name);
-  if (v == nullptr || !v->is_number()) return std::nullopt;
-  return v->get<double>();
-}
-
 double Pow10(int d) {
   static const double kP[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
   return kP[std::clamp(d, 0, 6)];
@@ -66,8 +60,11 @@ std::string NumText(double v) {
   return s;
 }
 
+// Whole numbers are written as integers ("617", not "617.0").
+bool WholeNumber(double v) { return std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 9e15; }
+
 json NumJson(double v) {
-  if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 9e15) {
+  if (WholeNumber(v)) {
     return json(static_cast<int64_t>(std::llround(v)));
   }
   return json(RoundTo(v, 6));
@@ -86,8 +83,8 @@ struct FigureIn {
   double confidence = 0.5;
   // Where the source comes from, read only when the source is kept.
   std::string_view doc_id, doc_sha256;
-  const json* from_json = nullptr;
-  bool direct = false;  // read by RecordReader: the fields below are set
+  bool from_record = false;  // read from a chiso/1 record: the fields below are set
+  bool has_value = false;    // the record gave a numeric value
   std::string figure_id, text, sentence;
   int64_t span_begin = -1, span_end = -1;
   const Document* from_doc = nullptr;
@@ -102,22 +99,12 @@ FactSource MakeSource(const FigureIn& f) {
   src.value = f.value;
   src.year = f.year;
   src.approx = f.approx;
-  if (f.direct) {
+  if (f.from_record) {
     src.figure_id = f.figure_id;
     src.span_begin = f.span_begin;
     src.span_end = f.span_end;
     src.text = f.text;
     src.sentence = f.sentence;
-  } else if (f.from_json != nullptr) {
-    const json& fig = *f.from_json;
-    src.figure_id = Str(fig, "id");
-    if (const json* sp = Field(fig, "span"); sp && sp->is_array() && sp->size() == 2 &&
-                                             (*sp)[0].is_number() && (*sp)[1].is_number()) {
-      src.span_begin = (*sp)[0].get<int64_t>();
-      src.span_end = (*sp)[1].get<int64_t>();
-    }
-    src.text = Str(fig, "text");
-    src.sentence = Str(fig, "sentence");
   } else if (f.from_doc != nullptr && f.doc_figure != nullptr) {
     const Document& doc = *f.from_doc;
     const Figure& g = *f.doc_figure;
@@ -153,19 +140,6 @@ std::string SubjectKeyOf(const Subject& s) {
   return "";
 }
 
-json SourceJson(const FactSource& s) {
-  json j = {{"doc", s.doc_id},
-            {"sha256", s.doc_sha256},
-            {"figure", s.figure_id},
-            {"span", s.span_begin >= 0 ? json::array({s.span_begin, s.span_end}) : json(nullptr)},
-            {"text", s.text},
-            {"sentence", s.sentence},
-            {"year", s.year ? json(*s.year) : json(nullptr)},
-            {"value", NumJson(s.value)}};
-  if (!s.approx.empty()) j["approx"] = s.approx;
-  return j;
-}
-
 enum class KeyResult { kOk, kNoSubject, kNoYear };
 
 KeyResult KeyOf(const FigureIn& f, std::string* subject_key, std::string* key) {
@@ -196,60 +170,93 @@ KeyResult KeyOf(const FigureIn& f, std::string* subject_key, std::string* key) {
   return KeyResult::kOk;
 }
 
-// Reads a chiso/1 figure object. REQUIRES: an object with a string type and
-// a numeric value.
+// One scalar member of a chiso/1 figure object: a number (num) or a string
+// (str, moved from); null members are not passed. The one reader of figure
+// fields, for parsed records (FromJson) and streamed ones (RecordReader).
+void SetFigureMember(FigureIn& f, const std::string& k, const double* num, std::string* str) {
+  auto set = [&](std::string* to) { if (str != nullptr) *to = std::move(*str); };
+  auto integer = [&](std::optional<int>* to) {
+    if (num != nullptr) *to = static_cast<int>(std::llround(*num));
+  };
+  if (k.empty()) return;
+  switch (k[0]) {
+    case 'a': if (k == "approx") set(&f.approx); break;
+    case 'c':
+      if (k == "component") set(&f.component);
+      else if (k == "confidence" && num != nullptr) f.confidence = *num;
+      break;
+    case 'd': if (k == "direction") set(&f.direction); break;
+    case 'f': if (k == "from_year") integer(&f.from_year); break;
+    case 'i':
+      if (k == "indicator") set(&f.indicator);
+      else if (k == "id") set(&f.figure_id);
+      break;
+    case 'l': if (k == "level") set(&f.level); break;
+    case 'm': if (k == "measure") set(&f.measure); break;
+    case 'o':
+      if (k == "out_of") integer(&f.out_of);
+      else if (k == "object") set(&f.object);
+      break;
+    case 's':
+      if (k == "scale" && num != nullptr) f.scale = *num;
+      else if (k == "scope") set(&f.scope);
+      else if (k == "status") set(&f.status);
+      else if (k == "sentence") set(&f.sentence);
+      break;
+    case 't':
+      if (k == "type") set(&f.type);
+      else if (k == "text") set(&f.text);
+      break;
+    case 'u': if (k == "unit") set(&f.unit); break;
+    case 'v':
+      if (k == "value" && num != nullptr) {
+        f.value = *num;
+        f.has_value = true;
+      }
+      break;
+    case 'y': if (k == "year") integer(&f.year); break;
+    default: break;
+  }
+}
+
+// One string member of a figure's subject object.
+void SetSubjectMember(Subject& sub, const std::string& k, std::string* str) {
+  if (k == "kind") sub.kind = SubjectKindFromName(*str).value_or(SubjectKind::kNone);
+  else if (k == "name") sub.name = std::move(*str);
+  else if (k == "id") sub.id = std::move(*str);
+}
+
+// Reads a parsed chiso/1 figure object (any JSON value). A figure
+// consolidation can use has a non-empty type and f.has_value.
 void FromJson(const json& fig, FigureIn* out) {
   FigureIn& f = *out;
   f = FigureIn{};
-  f.from_json = &fig;
-  auto str = [](const json& v, std::string* to) {
-    if (v.is_string()) *to = v.get_ref<const std::string&>();
-  };
-  auto integer = [](const json& v, std::optional<int>* to) {
-    if (v.is_number()) *to = static_cast<int>(std::llround(v.get<double>()));
-  };
-  // One pass over the members: a lookup per field would cost a map search each.
+  f.from_record = true;
+  if (!fig.is_object()) return;
+  std::string str;
   for (auto it = fig.begin(); it != fig.end(); ++it) {
     const std::string& k = it.key();
     const json& v = it.value();
-    if (v.is_null()) continue;
-    switch (k[0]) {
-      case 'a': if (k == "approx") str(v, &f.approx); break;
-      case 'c':
-        if (k == "component") str(v, &f.component);
-        else if (k == "confidence" && v.is_number()) f.confidence = v.get<double>();
-        break;
-      case 'd': if (k == "direction") str(v, &f.direction); break;
-      case 'f': if (k == "from_year") integer(v, &f.from_year); break;
-      case 'i': if (k == "indicator") str(v, &f.indicator); break;
-      case 'l': if (k == "level") str(v, &f.level); break;
-      case 'm': if (k == "measure") str(v, &f.measure); break;
-      case 'o':
-        if (k == "out_of") integer(v, &f.out_of);
-        else if (k == "object") str(v, &f.object);
-        break;
-      case 's':
-        if (k == "subject" && v.is_object()) {
-          f.subject.kind = SubjectKindFromName(Str(v, "kind")).value_or(SubjectKind::kNone);
-          f.subject.name = Str(v, "name");
-          f.subject.id = Str(v, "id");
-        } else if (k == "scale" && v.is_number()) {
-          f.scale = v.get<double>();
-        } else if (k == "scope") {
-          str(v, &f.scope);
-        } else if (k == "status") {
-          str(v, &f.status);
-        }
-        break;
-      case 't': if (k == "type") str(v, &f.type); break;
-      case 'u': if (k == "unit") str(v, &f.unit); break;
-      case 'v': if (k == "value" && v.is_number()) f.value = v.get<double>(); break;
-      case 'y': if (k == "year") integer(v, &f.year); break;
-      default: break;
+    if (v.is_number()) {
+      double d = v.get<double>();
+      SetFigureMember(f, k, &d, nullptr);
+    } else if (v.is_string()) {
+      str = v.get<std::string>();
+      SetFigureMember(f, k, nullptr, &str);
+    } else if (k == "subject" && v.is_object()) {
+      for (auto m = v.begin(); m != v.end(); ++m) {
+        if (!m.value().is_string()) continue;
+        str = m.value().get<std::string>();
+        SetSubjectMember(f.subject, m.key(), &str);
+      }
+    } else if (k == "span" && v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number()) {
+      f.span_begin = v[0].get<int64_t>();
+      f.span_end = v[1].get<int64_t>();
     }
   }
 }
 
+bool Usable(const FigureIn& f) { return !f.type.empty() && f.has_value; }
 
 // Reads one chiso/1 record with nlohmann's SAX interface straight into
 // FigureIns: building a DOM per record (and dropping it) was most of the
@@ -308,8 +315,7 @@ class RecordReader : public nlohmann::json_sax<json> {
         if (figures.size() <= count) figures.emplace_back();
         FigureIn& f = figures[count++];
         f = FigureIn{};
-        f.direct = true;
-        has_value_ = false;
+        f.from_record = true;
         bad.push_back(true);  // until it has a type and a value
       } else if (p.role == kFigure && p.key == "subject") {
         role = kSubject;
@@ -320,9 +326,7 @@ class RecordReader : public nlohmann::json_sax<json> {
   }
   bool end_object() override {
     if (!stack_.empty() && stack_.back().role == kFigure) {
-      const FigureIn& f = figures[count - 1];
-      bad.back() = f.type.empty() || !has_value_;
-      has_value_ = false;
+      bad.back() = !Usable(figures[count - 1]);
     }
     stack_.pop_back();
     return true;
@@ -384,15 +388,10 @@ class RecordReader : public nlohmann::json_sax<json> {
         figures[count++] = FigureIn{};
         break;
       case kFigure:
-        if (!is_null) FigureField(figures[count - 1], fr.key, num, str);
+        if (!is_null) SetFigureMember(figures[count - 1], fr.key, num, str);
         break;
       case kSubject:
-        if (str != nullptr) {
-          Subject& sub = figures[count - 1].subject;
-          if (fr.key == "kind") sub.kind = SubjectKindFromName(*str).value_or(SubjectKind::kNone);
-          else if (fr.key == "name") sub.name = std::move(*str);
-          else if (fr.key == "id") sub.id = std::move(*str);
-        }
+        if (str != nullptr) SetSubjectMember(figures[count - 1].subject, fr.key, str);
         break;
       case kSpan:
         if (num != nullptr) {
@@ -408,61 +407,13 @@ class RecordReader : public nlohmann::json_sax<json> {
     return true;
   }
 
-  // As FromJson, one member of a figure object.
-  void FigureField(FigureIn& f, const std::string& k, const double* num, string_t* str) {
-    auto set = [&](std::string* to) { if (str != nullptr) *to = std::move(*str); };
-    auto integer = [&](std::optional<int>* to) {
-      if (num != nullptr) *to = static_cast<int>(std::llround(*num));
-    };
-    if (k.empty()) return;
-    switch (k[0]) {
-      case 'a': if (k == "approx") set(&f.approx); break;
-      case 'c':
-        if (k == "component") set(&f.component);
-        else if (k == "confidence" && num != nullptr) f.confidence = *num;
-        break;
-      case 'd': if (k == "direction") set(&f.direction); break;
-      case 'f': if (k == "from_year") integer(&f.from_year); break;
-      case 'i':
-        if (k == "indicator") set(&f.indicator);
-        else if (k == "id") set(&f.figure_id);
-        break;
-      case 'l': if (k == "level") set(&f.level); break;
-      case 'm': if (k == "measure") set(&f.measure); break;
-      case 'o':
-        if (k == "out_of") integer(&f.out_of);
-        else if (k == "object") set(&f.object);
-        break;
-      case 's':
-        if (k == "scale" && num != nullptr) f.scale = *num;
-        else if (k == "scope") set(&f.scope);
-        else if (k == "status") set(&f.status);
-        else if (k == "sentence") set(&f.sentence);
-        break;
-      case 't':
-        if (k == "type") set(&f.type);
-        else if (k == "text") set(&f.text);
-        break;
-      case 'u': if (k == "unit") set(&f.unit); break;
-      case 'v':
-        if (k == "value" && num != nullptr) {
-          f.value = *num;
-          has_value_ = true;
-        }
-        break;
-      case 'y': if (k == "year") integer(&f.year); break;
-      default: break;
-    }
-  }
-
   std::vector<Frame> stack_;
-  bool has_value_ = false;
 };
 
-// Streaming JSON for facts: FactToJson built a DOM per fact (and per source)
-// only to serialize it, a large share of consolidating a big corpus. Keys are
-// written in the order nlohmann's std::map gives them, so a line parses to
-// exactly FactToJson(fact) (tests check it).
+// Streaming JSON for facts: building a DOM per fact (and per source) only to
+// serialize it was a large share of consolidating a big corpus. This writer is
+// the one definition of a fact's JSON; FactToJson parses its line. Keys are
+// written in sorted order, as nlohmann's std::map would give them.
 class JsonOut {
  public:
   explicit JsonOut(std::string* out) : out_(*out) {}
@@ -498,7 +449,7 @@ class JsonOut {
     first_ = false;
   }
   void Num(double v) {  // as NumJson
-    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 9e15) Int(std::llround(v));
+    if (WholeNumber(v)) Int(std::llround(v));
     else Double(RoundTo(v, 6));
   }
   void Str(std::string_view s) {
@@ -556,6 +507,15 @@ void WriteSource(JsonOut& o, const FactSource& s) {
   o.Key("year");
   if (s.year) o.Int(*s.year); else o.Null();
   o.Close('}');
+}
+
+// Sources inside conflict records (a DOM there): the same writer, so a
+// source reads the same in a fact and in a conflict.
+json SourceJson(const FactSource& s) {
+  std::string text;
+  JsonOut o(&text);
+  WriteSource(o, s);
+  return json::parse(text);
 }
 
 // One fact as a JSON line (without the newline), appended to *out.
@@ -632,9 +592,9 @@ int DecimalsOf(double v) {
 }
 
 std::string FactKey(const json& figure) {
-  if (!figure.is_object() || Str(figure, "type").empty() || !Num(figure, "value")) return "";
   FigureIn f;
   FromJson(figure, &f);
+  if (!Usable(f)) return "";
   std::string subject_key, key;
   return KeyOf(f, &subject_key, &key) == KeyResult::kOk ? key : std::string();
 }
@@ -1070,12 +1030,12 @@ void Consolidator::AddRecord(const json& record) {
   if (!m.NewDocument(sha)) return;
   FigureIn f;
   for (const json& fig : *figures) {
-    if (!fig.is_object() || Str(fig, "type").empty() || !Num(fig, "value")) {
+    FromJson(fig, &f);
+    if (!Usable(f)) {
       ++m.stats.figures;
       ++m.stats.skipped_bad;
       continue;
     }
-    FromJson(fig, &f);
     f.doc_id = doc_id;
     f.doc_sha256 = sha;
     m.AddFigure(f);
@@ -1206,52 +1166,7 @@ size_t Consolidator::MemoryBytes() const {
   return n;
 }
 
-json FactToJson(const Fact& f) {
-  json j;
-  j["schema"] = "chiso-facts/1";
-  j["record"] = "fact";
-  j["key"] = f.key;
-  j["type"] = f.type;
-  j["indicator"] = f.indicator.empty() ? json(nullptr) : json(f.indicator);
-  j["component"] = f.component.empty() ? json(nullptr) : json(f.component);
-  j["subject"] = {{"kind", std::string(SubjectKindName(f.subject.kind))},
-                  {"name", f.subject.name.empty() ? json(nullptr) : json(f.subject.name)},
-                  {"id", f.subject.id.empty() ? json(nullptr) : json(f.subject.id)}};
-  j["year"] = f.year;
-  if (f.type == "score") j["scale"] = f.scale ? NumJson(*f.scale) : json(nullptr);
-  if (f.type == "rank") j["out_of"] = f.out_of ? json(*f.out_of) : json(nullptr);
-  if (f.type == "rank" || f.type == "change") j["scope"] = f.scope.empty() ? json(nullptr) : json(f.scope);
-  if (f.type == "change") {
-    j["measure"] = f.measure;
-    j["direction"] = f.direction;
-    j["from_year"] = f.from_year ? json(*f.from_year) : json(nullptr);
-  }
-  if (f.type == "count" || f.type == "rate" || (f.type == "change" && f.measure == "count")) {
-    j["object"] = f.object.empty() ? json(nullptr) : json(f.object);
-    j["status"] = f.status.empty() ? json(nullptr) : json(f.status);
-    j["level"] = f.level.empty() ? json(nullptr) : json(f.level);
-  }
-  j["value"] = NumJson(f.value);
-  j["approx"] = f.chosen < 0 ? json(f.approx.explanation) : json(nullptr);
-  j["unit"] = f.unit.empty() ? json(nullptr) : json(f.unit);
-  const FactValue* chosen = f.chosen >= 0 ? &f.values[f.chosen] : &f.approx;
-  j["sources"] = chosen->docs;
-  j["documents"] = f.docs;
-  j["confidence"] = f.confidence;
-  j["conflict"] = f.conflict.empty() ? json(nullptr) : json(f.conflict);
-  json sup = json::array();
-  for (const FactSource& s : chosen->sources) sup.push_back(SourceJson(s));
-  j["supporting"] = std::move(sup);
-  json apx = json::array();
-  if (f.chosen >= 0) {
-    for (const FactSource& s : f.approx.sources) apx.push_back(SourceJson(s));
-  }
-  j["approximate"] = std::move(apx);
-  json warnings = json::array();
-  for (const Warning& w : f.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
-  j["warnings"] = std::move(warnings);
-  return j;
-}
+json FactToJson(const Fact& f) { return json::parse(FactToJsonLine(f)); }
 
 json ConflictToJson(const ConsolidateConflict& c) {
   json j;

@@ -224,7 +224,7 @@ int DecimalsOf(double v);
 // A source: {doc, sha256, figure, span, text, sentence, year, value, approx}.
 nlohmann::json FactToJson(const Fact& fact);
 // The same object written straight to one line (no DOM): what
-// WriteFactsJsonl writes. Parses to exactly FactToJson(fact).
+// WriteFactsJsonl writes; FactToJson is this line parsed.
 std::string FactToJsonLine(const Fact& fact);
 // {"schema": "chiso-facts/1", "record": "conflict", "id", "kind", "facts",
 //  "explained", ...detail}: value_disagreement adds "values": [{value, docs,

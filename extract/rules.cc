@@ -183,6 +183,21 @@ bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, siz
   return true;
 }
 
+// Groups that carry the number itself rather than a string field.
+bool IsNumericGroup(std::string_view name) {
+  return name == "value" || name == "out_of" || name == "scale" || name == "from_year" ||
+         name == "sign" || name == "ord";
+}
+
+// One set of options for every rule pattern: the set, each rule's RE2, the
+// folded twins.
+RE2::Options RuleOptions() {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  return opts;
+}
+
 // Names of the (?P<name>...) groups of an RE2 pattern, from its text.
 std::vector<std::string> GroupNames(std::string_view pattern) {
   std::vector<std::string> names;
@@ -200,10 +215,7 @@ std::vector<std::string> GroupNames(std::string_view pattern) {
 // Compiles a rule's RE2 and finds its groups, once.
 const Rule& Compiled(Rule& rule) {
   std::call_once(*rule.compile_once, [&rule] {
-    RE2::Options opts;
-    opts.set_log_errors(false);
-    opts.set_max_mem(64 << 20);
-    rule.re = std::make_unique<RE2>(rule.full_pattern, opts);
+    rule.re = std::make_unique<RE2>(rule.full_pattern, RuleOptions());
     const auto& groups = rule.re->NamedCapturingGroups();
     auto group = [&](const char* name) {
       auto it = groups.find(name);
@@ -216,11 +228,7 @@ const Rule& Compiled(Rule& rule) {
     rule.g_sign = group("sign");
     rule.g_ord = group("ord");
     for (const auto& [name, idx] : groups) {
-      if (name == "value" || name == "out_of" || name == "scale" || name == "from_year" ||
-          name == "sign" || name == "ord") {
-        continue;
-      }
-      rule.g_fields.emplace_back(name, idx);
+      if (!IsNumericGroup(name)) rule.g_fields.emplace_back(name, idx);
     }
   });
   return rule;
@@ -232,7 +240,6 @@ struct RuleSet::Impl {
   std::unique_ptr<RE2::Set> set_original;
   // The folded side (patterns with letters folded, for unaccented text) is
   // compiled on first use: most runs never need it.
-  RE2::Options options;
   std::vector<std::unique_ptr<LazyRE2>> folded;  // per rule
   std::once_flag set_folded_once;
   std::unique_ptr<RE2::Set> set_folded;
@@ -240,7 +247,7 @@ struct RuleSet::Impl {
 
   const RE2::Set* SetFolded() {
     std::call_once(set_folded_once, [this] {
-      set_folded = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+      set_folded = std::make_unique<RE2::Set>(RuleOptions(), RE2::UNANCHORED);
       std::string err;
       for (const auto& f : folded) {
         if (set_folded->Add(f->pattern(), &err) < 0) return;
@@ -321,11 +328,8 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
   std::sort(files.begin(), files.end());
   if (files.empty()) return Status::Error(dir + ": no rule files");
 
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(64 << 20);
+  const RE2::Options opts = RuleOptions();
   rs->impl_->set_original = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
-  rs->impl_->options = opts;
   std::set<std::string> ids;
 
   for (const fs::path& path : files) {
@@ -423,11 +427,9 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
       if (rule->fixed_value && !has("ord")) return Status::Error(where + "a fixed value needs an (?P<ord>...) group");
       if (!has("value") && !has("ord")) return Status::Error(where + "pattern has no (?P<value>...) group");
       for (const std::string& name : names) {
-        if (name == "value" || name == "out_of" || name == "scale" || name == "from_year" ||
-            name == "sign" || name == "ord") {
-          continue;
+        if (!IsNumericGroup(name) && !kStringFields.count(name)) {
+          return Status::Error(where + "unknown group (?P<" + name + ">)");
         }
-        if (!kStringFields.count(name)) return Status::Error(where + "unknown group (?P<" + name + ">)");
       }
       rule->full_pattern = full;
       rule->compile_once = std::make_unique<std::once_flag>();

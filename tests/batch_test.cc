@@ -22,6 +22,7 @@
 #include "corpus/batch.h"
 #include "corpus/pipeline.h"
 #include "corpus/sink.h"
+#include "tests/record_fixture.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -437,63 +438,9 @@ WHERE f.type = 'score' AND f.indicator = 'PAR_INDEX' AND f.component IS NULL
 ORDER BY f.subject_name, d.doc_id;
 )sql";
 
-nlohmann::json Fig(const std::string& id, const std::string& type, const char* indicator,
-                   const char* province, int year, double value, const char* component = nullptr) {
-  nlohmann::json f = {{"id", id},
-                      {"type", type},
-                      {"indicator", indicator ? nlohmann::json(indicator) : nlohmann::json()},
-                      {"component", component ? nlohmann::json(component) : nlohmann::json()},
-                      {"subject", {{"kind", "province"}, {"name", province}, {"id", province}}},
-                      {"year", year},
-                      {"value", value},
-                      {"approx", nullptr},
-                      {"span", {10, 20}},
-                      {"text", std::to_string(value)},
-                      {"sentence", std::string("Câu về ") + province},
-                      {"page", nullptr},
-                      {"rule", "test.rule"},
-                      {"confidence", 0.9}};
-  if (type == "score") {
-    f["unit"] = "percent";
-    f["scale"] = 100;
-  }
-  if (type == "rank") {
-    f["out_of"] = 63;
-    f["scope"] = nullptr;
-  }
-  return f;
-}
-
-nlohmann::json Rec(const std::string& id, const std::string& sha, nlohmann::json figures) {
-  return {{"schema", "chiso/1"},
-          {"doc",
-           {{"id", id}, {"path", "x/" + id}, {"sha256", sha}, {"format", "text"},
-            {"encoding", "UTF-8"}, {"title", "Bài " + id}, {"date", "2024-05-01"},
-            {"subject", nullptr}, {"pages", nullptr}}},
-          {"figures", std::move(figures)},
-          {"warnings", nlohmann::json::array({{{"code", "w"}, {"message", "m"}, {"figure", "f1"}}})},
-          {"error", nullptr}};
-}
-
 fs::path WriteFixture() {
   fs::path p = Tmp("chiso_batch_fixture.jsonl");
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << Rec("a.txt", "aaaa",
-             {Fig("f1", "score", "PAR_INDEX", "An Giang", 2023, 88.5),
-              Fig("f2", "rank", "PAR_INDEX", "An Giang", 2023, 12),
-              Fig("f3", "score", "PAR_INDEX", "An Giang", 2023, 9.1, "Cải cách thủ tục hành chính"),
-              Fig("f4", "score", "PAR_INDEX", "An Giang", 2022, 85.0)})
-             .dump()
-      << "\n";
-  out << Rec("b.txt", "bbbb",
-             {Fig("f1", "score", "SIPAS", "Bắc Ninh", 2023, 84.0),
-              Fig("f2", "score", "PAR_INDEX", "Bắc Ninh", 2023, 91.25)})
-             .dump()
-      << "\n";
-  nlohmann::json failed = Rec("c.txt", "", nlohmann::json::array());
-  failed["error"] = {{"code", "empty"}, {"message", "no bytes"}};
-  failed["warnings"] = nlohmann::json::array();
-  out << failed.dump() << "\n";
+  chiso::testing_support::WriteFixture(p);
   return p;
 }
 
@@ -511,9 +458,9 @@ TEST(Sqlite, LoadTwiceKeepsTheSameRows) {
     EXPECT_EQ(d.Query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0], "1");
     EXPECT_EQ(d.Count("errors"), 1);
   }
-  EXPECT_EQ(docs, 3);
-  EXPECT_EQ(figs, 6);
-  EXPECT_EQ(warns, 2);
+  EXPECT_EQ(docs, 4);
+  EXPECT_EQ(figs, 7);
+  EXPECT_EQ(warns, 3);
   ASSERT_EQ(Sh("load -q " + jsonl.string() + " --db " + db.string()).code, 0);
   Db d(db.string());
   EXPECT_EQ(d.Count("documents"), docs);
@@ -528,14 +475,18 @@ TEST(Sqlite, ReadmeQueryFindsParIndexOfEveryProvinceIn2023) {
   ASSERT_EQ(Sh("load -q " + jsonl.string() + " --db " + db.string()).code, 0);
   Db d(db.string());
   auto rows = d.Query(kParIndex2023);
-  ASSERT_EQ(rows.size(), 2u);
+  // An Giang from two articles that disagree, each with its source.
+  ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0][0], "An Giang");
   EXPECT_EQ(rows[0][1], "88.5");
   EXPECT_EQ(rows[0][3], "a.txt");
   EXPECT_EQ(rows[0][4], "Bài a.txt");
-  EXPECT_EQ(rows[1][0], "Bắc Ninh");
-  EXPECT_EQ(rows[1][1], "91.25");
-  EXPECT_EQ(rows[1][3], "b.txt");
+  EXPECT_EQ(rows[1][0], "An Giang");
+  EXPECT_EQ(rows[1][1], "80.1");
+  EXPECT_EQ(rows[1][3], "d.txt");
+  EXPECT_EQ(rows[2][0], "Bắc Ninh");
+  EXPECT_EQ(rows[2][1], "91.25");
+  EXPECT_EQ(rows[2][3], "b.txt");
   // The index the query is meant to use exists.
   EXPECT_EQ(d.Query("SELECT name FROM sqlite_master WHERE name = "
                     "'figures_subject_indicator_year'").size(), 1u);

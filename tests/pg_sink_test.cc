@@ -23,10 +23,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/record_fixture.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using chiso::testing_support::Fig;
+using chiso::testing_support::Rec;
+using chiso::testing_support::WriteFixture;
 using Rows = std::vector<std::vector<std::string>>;
 
 const std::string kSource = CHISO_SOURCE_DIR;
@@ -168,67 +173,6 @@ const char* kFactsQueryIntro = "The consolidated PAR INDEX of every province in 
 
 // ------------------------------------------------------------------ fixtures
 
-json Fig(const std::string& id, const std::string& type, const char* indicator, const char* province,
-         int year, double value, const char* component = nullptr) {
-  json f = {{"id", id},
-            {"type", type},
-            {"indicator", indicator ? json(indicator) : json()},
-            {"component", component ? json(component) : json()},
-            {"subject", {{"kind", "province"}, {"name", province}, {"id", province}}},
-            {"year", year},
-            {"value", value},
-            {"approx", nullptr},
-            {"span", {10, 20}},
-            {"source_span", {12, 22}},
-            {"text", std::to_string(value)},
-            {"sentence", std::string("Câu về ") + province + "\tvới tab\nvà \\ xuống dòng"},
-            {"page", nullptr},
-            {"rule", "test.rule"},
-            {"confidence", 0.9}};
-  if (type == "score") {
-    f["unit"] = "percent";
-    f["scale"] = 100;
-  }
-  if (type == "rank") {
-    f["out_of"] = 63;
-    f["scope"] = nullptr;
-  }
-  return f;
-}
-
-json Rec(const std::string& id, const std::string& sha, json figures) {
-  return {{"schema", "chiso/1"},
-          {"doc",
-           {{"id", id}, {"path", "x/" + id}, {"sha256", sha}, {"format", "text"},
-            {"encoding", "UTF-8"}, {"title", "Bài " + id}, {"date", "2024-05-01"},
-            {"subject", nullptr}, {"pages", nullptr}}},
-          {"figures", std::move(figures)},
-          {"warnings", json::array({{{"code", "w"}, {"message", "m"}, {"figure", "f1"}}})},
-          {"error", nullptr}};
-}
-
-// Three readable documents (two disagreeing on An Giang's 2023 PAR INDEX)
-// and one failed one.
-void WriteFixture(const fs::path& p) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << Rec("a.txt", "aaaa",
-             {Fig("f1", "score", "PAR_INDEX", "An Giang", 2023, 88.5),
-              Fig("f2", "rank", "PAR_INDEX", "An Giang", 2023, 12),
-              Fig("f3", "score", "PAR_INDEX", "An Giang", 2023, 9.1, "Cải cách thủ tục hành chính"),
-              Fig("f4", "score", "PAR_INDEX", "An Giang", 2022, 85.0)})
-             .dump()
-      << "\n";
-  out << Rec("b.txt", "bbbb",
-             {Fig("f1", "score", "SIPAS", "Bắc Ninh", 2023, 84.0),
-              Fig("f2", "score", "PAR_INDEX", "Bắc Ninh", 2023, 91.25)})
-             .dump()
-      << "\n";
-  json failed = Rec("c.txt", "", json::array());
-  failed["error"] = {{"code", "empty"}, {"message", "no bytes"}};
-  failed["warnings"] = json::array();
-  out << failed.dump() << "\n";
-  out << Rec("d.txt", "dddd", {Fig("f1", "score", "PAR_INDEX", "An Giang", 2023, 80.1)}).dump() << "\n";
-}
 
 // A fresh database on the fixture's server per test (ctest runs tests in
 // parallel), dropped afterwards; and a temp folder.

@@ -195,14 +195,23 @@ size_t CountWords(std::string_view s) {
   return n;
 }
 
-// True if the word before `pos` marks a plural ("các tỉnh", "những tỉnh").
-bool PluralBefore(std::string_view text, size_t pos) {
+// The word before `pos` (spaces skipped), folded, and where it begins; ""
+// when it is longer than 12 bytes (no short function word).
+std::string FoldedWordBefore(std::string_view text, size_t pos, size_t* begin) {
   size_t e = pos;
   while (e > 0 && text[e - 1] == ' ') --e;
   size_t b = e;
   while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
-  if (e - b > 12) return false;
-  std::string w = FoldVietnamese(text.substr(b, e - b));
+  *begin = b;
+  if (e - b > 12) return std::string();
+  return FoldVietnamese(text.substr(b, e - b));
+}
+
+// True if the word before `pos` marks a plural ("các tỉnh", "những tỉnh").
+bool PluralBefore(std::string_view text, size_t pos) {
+  size_t b;
+  std::string w = FoldedWordBefore(text, pos, &b);
+  if (w.empty()) return false;
   if (w == "tinh," && b > 0) return PluralBefore(text, b);  // "các tỉnh, thành phố đạt"
   if (!w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return true;  // "63 tỉnh đạt"
@@ -213,12 +222,9 @@ bool PluralBefore(std::string_view text, size_t pos) {
 // True if the word before `pos` makes what follows a group something belongs
 // to ("nhóm 30 địa phương", "trong số 34 tỉnh", "top 10 tỉnh").
 bool MembershipBefore(std::string_view text, size_t pos) {
-  size_t e = pos;
-  while (e > 0 && text[e - 1] == ' ') --e;
-  size_t b = e;
-  while (b > 0 && text[b - 1] != ' ' && text[b - 1] != '\n') --b;
-  if (e - b > 12) return false;
-  std::string w = FoldVietnamese(text.substr(b, e - b));
+  size_t b;
+  std::string w = FoldedWordBefore(text, pos, &b);
+  if (w.empty()) return false;
   if (w == "so" && b > 0) {
     size_t e2 = b;
     while (e2 > 0 && text[e2 - 1] == ' ') --e2;

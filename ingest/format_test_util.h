@@ -6,6 +6,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -143,6 +144,17 @@ inline const Pipeline& SharedPipeline() {
     return q;
   }();
   return *p;
+}
+
+// Runs `bytes`, the text document `source` converted to `format` (file
+// extension `ext`), and keeps a copy under $CHISO_KEEP_FIXTURES for
+// measurements (bench/pdf_vs_pdftotext.sh).
+inline Document RunConverted(const fs::path& source, const std::string& bytes, Format format,
+                             const std::string& ext) {
+  if (const char* keep = std::getenv("CHISO_KEEP_FIXTURES")) {
+    std::ofstream(fs::path(keep) / (source.stem().string() + ext), std::ios::binary) << bytes;
+  }
+  return RunPipeline(SharedPipeline(), source.filename().string() + ext, bytes, format);
 }
 
 // A figure as the acceptance tests compare it (page aside).

@@ -169,10 +169,7 @@ TEST(HtmlAcceptance, SeedsGiveExactlyTheirTextFigures) {
     Document plain = RunPipeline(SharedPipeline(), seed.filename().string(), text, Format::kText);
     ASSERT_FALSE(plain.failed());
     std::string page = NewsPage(plain.title, Paragraphs(text));
-    if (const char* keep = std::getenv("CHISO_KEEP_FIXTURES")) {  // for measurements
-      std::ofstream(fs::path(keep) / (seed.stem().string() + ".html"), std::ios::binary) << page;
-    }
-    Document html = RunPipeline(SharedPipeline(), seed.filename().string() + ".html", page, Format::kHtml);
+    Document html = RunConverted(seed, page, Format::kHtml, ".html");
     ASSERT_FALSE(html.failed()) << seed << ": " << html.error->message;
     EXPECT_EQ(FigureKeys(html), FigureKeys(plain)) << seed;
   }

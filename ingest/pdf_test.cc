@@ -324,10 +324,7 @@ TEST(PdfAcceptance, SeedsGiveTheirTextFigures) {
     Document plain = RunPipeline(SharedPipeline(), seed.filename().string(), text, Format::kText);
     ASSERT_FALSE(plain.failed());
     std::string bytes = MakePdf("seed.pdf", [&](PdfWriter& w) { w.Flow(text); });
-    if (const char* keep = std::getenv("CHISO_KEEP_FIXTURES")) {  // for measurements
-      std::ofstream(fs::path(keep) / (seed.stem().string() + ".pdf"), std::ios::binary) << bytes;
-    }
-    Document pdf = RunPipeline(SharedPipeline(), seed.filename().string() + ".pdf", bytes, Format::kPdf);
+    Document pdf = RunConverted(seed, bytes, Format::kPdf, ".pdf");
     ASSERT_FALSE(pdf.failed()) << seed << ": " << pdf.error->message;
     EXPECT_EQ(FigureKeys(pdf), FigureKeys(plain)) << seed;
     int last = 1;
@@ -351,10 +348,7 @@ TEST(PdfAcceptance, DevCorpusGivesItsTextFigures) {
     std::string text = ReadFile(path);
     Document plain = RunPipeline(SharedPipeline(), path.filename().string(), text, Format::kText);
     std::string bytes = MakePdf("dev.pdf", [&](PdfWriter& w) { w.Flow(text); });
-    if (const char* keep = std::getenv("CHISO_KEEP_FIXTURES")) {
-      std::ofstream(fs::path(keep) / (path.stem().string() + ".pdf"), std::ios::binary) << bytes;
-    }
-    Document pdf = RunPipeline(SharedPipeline(), path.filename().string() + ".pdf", bytes, Format::kPdf);
+    Document pdf = RunConverted(path, bytes, Format::kPdf, ".pdf");
     ASSERT_FALSE(pdf.failed()) << path << ": " << pdf.error->message;
     EXPECT_EQ(FigureKeys(pdf), FigureKeys(plain)) << path;
   }

@@ -37,6 +37,20 @@ chiso::ConflictGenOptions Options(int sources) {
   return o;
 }
 
+// Writes the generated corpus for `sources` as JSON Lines; false if `path`
+// cannot be written.
+bool WriteCorpus(const std::string& path, int sources, chiso::ConflictGenTruth* truth) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  std::string line;
+  chiso::GenerateConflictCorpus(Options(sources), [&](const nlohmann::json& r) {
+    line = r.dump();
+    line.push_back('\n');
+    std::fwrite(line.data(), 1, line.size(), f);
+  }, truth);
+  return std::fclose(f) == 0;
+}
+
 double PeakRssMb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -89,15 +103,8 @@ std::string CorpusFile(int sources, size_t* figures) {
   std::string path = (std::filesystem::temp_directory_path() /
                       ("chiso_consolidate_bench_" + std::to_string(sources) + ".jsonl"))
                          .string();
-  std::FILE* f = std::fopen(path.c_str(), "wb");
   chiso::ConflictGenTruth truth;
-  std::string line;
-  chiso::GenerateConflictCorpus(Options(sources), [&](const nlohmann::json& r) {
-    line = r.dump();
-    line.push_back('\n');
-    std::fwrite(line.data(), 1, line.size(), f);
-  }, &truth);
-  std::fclose(f);
+  if (!WriteCorpus(path, sources, &truth)) return std::string();
   cache[sources] = {path, truth.figures};
   *figures = truth.figures;
   return path;
@@ -106,6 +113,10 @@ std::string CorpusFile(int sources, size_t* figures) {
 void BM_ConsolidateJsonl(benchmark::State& state) {
   size_t figures = 0;
   std::string path = CorpusFile(static_cast<int>(state.range(0)), &figures);
+  if (path.empty()) {
+    state.SkipWithError("cannot write the corpus file");
+    return;
+  }
   size_t bytes = std::filesystem::file_size(path);
   for (auto _ : state) {
     chiso::Consolidator c;
@@ -135,16 +146,8 @@ int main(int argc, char** argv) {
     if (std::strncmp(argv[i], "--sources=", 10) == 0) sources = std::atoi(argv[i] + 10);
   }
   if (!write.empty()) {
-    std::FILE* f = std::fopen(write.c_str(), "wb");
-    if (f == nullptr) return 1;
     chiso::ConflictGenTruth truth;
-    std::string line;
-    chiso::GenerateConflictCorpus(Options(sources), [&](const nlohmann::json& r) {
-      line = r.dump();
-      line.push_back('\n');
-      std::fwrite(line.data(), 1, line.size(), f);
-    }, &truth);
-    std::fclose(f);
+    if (!WriteCorpus(write, sources, &truth)) return 1;
     std::fprintf(stderr, "%s: %zu records, %zu figures, %zu planted conflicts\n", write.c_str(),
                  truth.records, truth.figures, truth.conflicts.size());
     return 0;

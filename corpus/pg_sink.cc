@@ -16,137 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-// Same tables and columns as SqliteSink's (corpus/sink.cc), PostgreSQL types.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS documents (
-  doc_id TEXT NOT NULL,
-  sha256 TEXT NOT NULL,
-  path TEXT,
-  format TEXT,
-  encoding TEXT,
-  title TEXT,
-  date TEXT,
-  subject_kind TEXT,
-  subject_name TEXT,
-  subject_id TEXT,
-  pages BIGINT,
-  error_code TEXT,
-  error_message TEXT,
-  PRIMARY KEY (doc_id, sha256)
-);
-CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
-CREATE TABLE IF NOT EXISTS figures (
-  doc_sha256 TEXT NOT NULL,
-  figure_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  indicator TEXT,
-  component TEXT,
-  subject_kind TEXT,
-  subject_name TEXT,
-  subject_id TEXT,
-  year BIGINT,
-  value DOUBLE PRECISION,
-  approx TEXT,
-  unit TEXT,
-  scale DOUBLE PRECISION,
-  "group" TEXT,
-  out_of BIGINT,
-  scope TEXT,
-  direction TEXT,
-  measure TEXT,
-  from_year BIGINT,
-  object TEXT,
-  status TEXT,
-  level TEXT,
-  span_start BIGINT,
-  span_end BIGINT,
-  source_start BIGINT,
-  source_end BIGINT,
-  text TEXT,
-  sentence TEXT,
-  page BIGINT,
-  rule TEXT,
-  confidence DOUBLE PRECISION,
-  json TEXT NOT NULL,
-  PRIMARY KEY (doc_sha256, figure_id)
-);
-CREATE INDEX IF NOT EXISTS figures_subject_indicator_year
-  ON figures(subject_id, indicator, year);
-CREATE TABLE IF NOT EXISTS warnings (
-  doc_sha256 TEXT NOT NULL,
-  seq BIGINT NOT NULL,
-  code TEXT NOT NULL,
-  message TEXT,
-  figure_id TEXT,
-  PRIMARY KEY (doc_sha256, seq)
-);
-CREATE OR REPLACE VIEW errors AS
-  SELECT doc_id, sha256, path, error_code AS code, error_message AS message
-  FROM documents WHERE error_code IS NOT NULL;
-CREATE TABLE IF NOT EXISTS facts (
-  key TEXT PRIMARY KEY,
-  type TEXT NOT NULL,
-  indicator TEXT,
-  component TEXT,
-  subject_kind TEXT,
-  subject_name TEXT,
-  subject_id TEXT,
-  year BIGINT,
-  scale DOUBLE PRECISION,
-  out_of BIGINT,
-  scope TEXT,
-  measure TEXT,
-  direction TEXT,
-  from_year BIGINT,
-  object TEXT,
-  status TEXT,
-  level TEXT,
-  value DOUBLE PRECISION,
-  approx TEXT,
-  unit TEXT,
-  sources BIGINT,
-  documents BIGINT,
-  confidence DOUBLE PRECISION,
-  conflict TEXT,
-  warnings TEXT,
-  json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS facts_subject_indicator_year ON facts(subject_id, indicator, year);
-CREATE TABLE IF NOT EXISTS fact_sources (
-  fact_key TEXT NOT NULL,
-  seq BIGINT NOT NULL,
-  role TEXT NOT NULL,
-  doc_id TEXT,
-  doc_sha256 TEXT,
-  figure_id TEXT,
-  span_start BIGINT,
-  span_end BIGINT,
-  text TEXT,
-  sentence TEXT,
-  year BIGINT,
-  value DOUBLE PRECISION,
-  approx TEXT,
-  PRIMARY KEY (fact_key, seq)
-);
-CREATE TABLE IF NOT EXISTS conflicts (
-  id TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  explained BIGINT NOT NULL,
-  facts TEXT,
-  json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS conflict_facts (
-  conflict_id TEXT NOT NULL,
-  fact_key TEXT NOT NULL,
-  PRIMARY KEY (conflict_id, fact_key)
-);
-CREATE INDEX IF NOT EXISTS conflict_facts_fact ON conflict_facts(fact_key);
-)sql";
-
 // Session-private staging tables; emptied by every COMMIT or ROLLBACK.
 constexpr const char* kStaging = R"sql(
 CREATE TEMP TABLE chiso_stage_documents (LIKE documents) ON COMMIT DELETE ROWS;
@@ -436,7 +305,7 @@ Status PgSink::Open(const std::string& url, std::unique_ptr<PgSink>* out) {
   Status s = c.Transaction(
       [&](std::string* state) -> Status {
         if (Status e = c.Exec(kSchemaLock, state); !e.ok()) return e;
-        if (Status e = c.Exec(kSchema, state); !e.ok()) return e;
+        if (Status e = c.Exec(SchemaSql(SqlDialect::kPostgres), state); !e.ok()) return e;
         return c.Exec("INSERT INTO meta(key, value) VALUES ('schema_version', '" + version +
                           "'), ('record_schema', 'chiso/1') ON CONFLICT (key) DO NOTHING",
                       state);

@@ -230,7 +230,9 @@ struct SqliteSink::Db {
 
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// The tables of both sinks, written once: {INT}, {REAL} and {CREATE_VIEW}
+// are filled in per dialect by SchemaSql.
+constexpr const char* kSchemaTemplate = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -246,7 +248,7 @@ CREATE TABLE IF NOT EXISTS documents (
   subject_kind TEXT,
   subject_name TEXT,
   subject_id TEXT,
-  pages INTEGER,
+  pages {INT},
   error_code TEXT,
   error_message TEXT,
   PRIMARY KEY (doc_id, sha256)
@@ -261,29 +263,29 @@ CREATE TABLE IF NOT EXISTS figures (
   subject_kind TEXT,
   subject_name TEXT,
   subject_id TEXT,
-  year INTEGER,
-  value REAL,
+  year {INT},
+  value {REAL},
   approx TEXT,
   unit TEXT,
-  scale REAL,
+  scale {REAL},
   "group" TEXT,
-  out_of INTEGER,
+  out_of {INT},
   scope TEXT,
   direction TEXT,
   measure TEXT,
-  from_year INTEGER,
+  from_year {INT},
   object TEXT,
   status TEXT,
   level TEXT,
-  span_start INTEGER,
-  span_end INTEGER,
-  source_start INTEGER,
-  source_end INTEGER,
+  span_start {INT},
+  span_end {INT},
+  source_start {INT},
+  source_end {INT},
   text TEXT,
   sentence TEXT,
-  page INTEGER,
+  page {INT},
   rule TEXT,
-  confidence REAL,
+  confidence {REAL},
   json TEXT NOT NULL,
   PRIMARY KEY (doc_sha256, figure_id)
 );
@@ -291,13 +293,13 @@ CREATE INDEX IF NOT EXISTS figures_subject_indicator_year
   ON figures(subject_id, indicator, year);
 CREATE TABLE IF NOT EXISTS warnings (
   doc_sha256 TEXT NOT NULL,
-  seq INTEGER NOT NULL,
+  seq {INT} NOT NULL,
   code TEXT NOT NULL,
   message TEXT,
   figure_id TEXT,
   PRIMARY KEY (doc_sha256, seq)
 );
-CREATE VIEW IF NOT EXISTS errors AS
+{CREATE_VIEW} errors AS
   SELECT doc_id, sha256, path, error_code AS code, error_message AS message
   FROM documents WHERE error_code IS NOT NULL;
 CREATE TABLE IF NOT EXISTS facts (
@@ -308,22 +310,22 @@ CREATE TABLE IF NOT EXISTS facts (
   subject_kind TEXT,
   subject_name TEXT,
   subject_id TEXT,
-  year INTEGER,
-  scale REAL,
-  out_of INTEGER,
+  year {INT},
+  scale {REAL},
+  out_of {INT},
   scope TEXT,
   measure TEXT,
   direction TEXT,
-  from_year INTEGER,
+  from_year {INT},
   object TEXT,
   status TEXT,
   level TEXT,
-  value REAL,
+  value {REAL},
   approx TEXT,
   unit TEXT,
-  sources INTEGER,
-  documents INTEGER,
-  confidence REAL,
+  sources {INT},
+  documents {INT},
+  confidence {REAL},
   conflict TEXT,
   warnings TEXT,
   json TEXT NOT NULL
@@ -331,24 +333,24 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_subject_indicator_year ON facts(subject_id, indicator, year);
 CREATE TABLE IF NOT EXISTS fact_sources (
   fact_key TEXT NOT NULL,
-  seq INTEGER NOT NULL,
+  seq {INT} NOT NULL,
   role TEXT NOT NULL,
   doc_id TEXT,
   doc_sha256 TEXT,
   figure_id TEXT,
-  span_start INTEGER,
-  span_end INTEGER,
+  span_start {INT},
+  span_end {INT},
   text TEXT,
   sentence TEXT,
-  year INTEGER,
-  value REAL,
+  year {INT},
+  value {REAL},
   approx TEXT,
   PRIMARY KEY (fact_key, seq)
 );
 CREATE TABLE IF NOT EXISTS conflicts (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
-  explained INTEGER NOT NULL,
+  explained {INT} NOT NULL,
   facts TEXT,
   json TEXT NOT NULL
 );
@@ -390,6 +392,20 @@ const nlohmann::json& Item(const nlohmann::json& arr, size_t i) {
 
 }  // namespace
 
+std::string SchemaSql(SqlDialect dialect) {
+  const bool pg = dialect == SqlDialect::kPostgres;
+  std::string sql = kSchemaTemplate;
+  auto fill = [&](const std::string& token, const std::string& with) {
+    for (size_t at = sql.find(token); at != std::string::npos; at = sql.find(token, at + with.size())) {
+      sql.replace(at, token.size(), with);
+    }
+  };
+  fill("{INT}", pg ? "BIGINT" : "INTEGER");
+  fill("{REAL}", pg ? "DOUBLE PRECISION" : "REAL");
+  fill("{CREATE_VIEW}", pg ? "CREATE OR REPLACE VIEW" : "CREATE VIEW IF NOT EXISTS");
+  return sql;
+}
+
 SqliteSink::SqliteSink() : db_(new Db()) {}
 SqliteSink::~SqliteSink() = default;
 
@@ -402,7 +418,7 @@ Status SqliteSink::Open(const std::string& path, std::unique_ptr<SqliteSink>* ou
   }
   sqlite3_busy_timeout(d.db, 10000);
   if (Status s = d.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) return s;
-  if (Status s = d.Exec(kSchema); !s.ok()) return s;
+  if (Status s = d.Exec(SchemaSql(SqlDialect::kSqlite).c_str()); !s.ok()) return s;
   // The schema version: set on creation, checked on every later open.
   sqlite3_stmt* st = nullptr;
   if (Status s = d.Prepare("SELECT value FROM meta WHERE key = 'schema_version'", &st); !s.ok()) {

@@ -109,6 +109,12 @@ Status FsyncDirOf(const std::string& path);
 // A database the records (and consolidated facts) go to. Both sinks have
 // the same tables: meta, documents, figures, warnings, view errors, and the
 // facts tables facts, fact_sources, conflicts, conflict_facts.
+// The CREATE statements of the record and facts tables (documents, figures,
+// warnings, errors view, meta, facts, fact_sources, conflicts,
+// conflict_facts): one schema, written for either database.
+enum class SqlDialect { kSqlite, kPostgres };
+std::string SchemaSql(SqlDialect dialect);
+
 class RecordSink {
  public:
   virtual ~RecordSink() = default;

@@ -522,18 +522,34 @@ bool Expand(Doc& d, std::string_view name) {
     f.text = text;
     return f;
   };
-  auto count_fig = [&](const char* type, const char* object, const char* status, const char* level, int64_t v,
-                       int dec, const std::string& text) {
+  // A procedure or dossier figure of the document's own unit and year.
+  auto own_fig = [&](const char* type, const char* object, const char* status, int64_t v, int dec,
+                     const std::string& text) {
     Fig f;
     f.type = type;
     f.object = object;
     f.status = status;
-    f.level = level;
     f.subj = d.Own();
     f.year = d.year();
     f.value = JsonNum(v, dec);
     f.text = text;
+    return f;
+  };
+  auto count_fig = [&](const char* type, const char* object, const char* status, const char* level, int64_t v,
+                       int dec, const std::string& text) {
+    Fig f = own_fig(type, object, status, v, dec, text);
+    f.level = level;
     d.Add(f);
+  };
+  // Level of a placeholder PREFIX, PREFIX1..PREFIX3: -1 for none, 0..2, or
+  // -2 when `name` is not one of them.
+  auto level_of = [&](std::string_view prefix) {
+    if (name == prefix) return -1;
+    if (name.size() == prefix.size() + 1 && name.substr(0, prefix.size()) == prefix &&
+        name.back() >= '1' && name.back() <= '3') {
+      return name.back() - '1';
+    }
+    return -2;
   };
   const int n = d.n_units();
   const std::string ns = std::to_string(n);
@@ -712,9 +728,9 @@ bool Expand(Doc& d, std::string_view name) {
     } else {
       return false;
     }
-  } else if (name == "PT" || (name.size() == 3 && name.substr(0, 2) == "PT" && name[2] >= '1' && name[2] <= '3')) {
+  } else if (level_of("PT") != -2) {
     CountFacts& c = d.Counts();
-    int lv = name.size() == 3 ? name[2] - '1' : -1;
+    int lv = level_of("PT");
     int64_t v = lv < 0 ? c.total : c.lv[lv];
     std::string t = Vn(v, 0);
     o += t;
@@ -734,13 +750,7 @@ bool Expand(Doc& d, std::string_view name) {
     int64_t v = (c.total / 100 + 1) * 100;
     std::string t = Vn(v, 0);
     o += t;
-    Fig g;
-    g.type = "count";
-    g.object = "procedure";
-    g.status = "total";
-    g.subj = d.Own();
-    g.year = d.year();
-    g.value = JsonNum(v, 0);
+    Fig g = own_fig("count", "procedure", "total", v, 0, "");
     g.approx = "about";
     g.text = "gần " + t;
     d.Add(g);
@@ -750,13 +760,7 @@ bool Expand(Doc& d, std::string_view name) {
     int64_t v = c.on_time_rate / 100;
     std::string t = std::to_string(v) + "%";
     o += t;
-    Fig g;
-    g.type = "rate";
-    g.object = "dossier";
-    g.status = "on_time";
-    g.subj = d.Own();
-    g.year = d.year();
-    g.value = JsonNum(v, 0);
+    Fig g = own_fig("rate", "dossier", "on_time", v, 0, "");
     g.approx = "over";
     g.text = "hơn " + t;
     d.Add(g);
@@ -769,22 +773,16 @@ bool Expand(Doc& d, std::string_view name) {
     CountFacts& c = d.Counts();
     std::string t = (c.change_down ? "giảm " : "tăng ") + Vn(c.change, 0);
     o += t;
-    Fig g;
-    g.type = "change";
-    g.object = "procedure";
-    g.status = "total";
-    g.subj = d.Own();
-    g.year = d.year();
-    g.value = JsonNum(c.change, 0);
+    Fig g = own_fig("change", "procedure", "total", c.change, 0, t);
     g.direction = c.change_down ? "down" : "up";
     g.measure = "count";
     g.unit = "count";
     g.from_year = d.year() - 1;
     g.text = t;
     d.Add(g);
-  } else if (name == "DR" || (name.size() == 3 && name.substr(0, 2) == "DR" && name[2] >= '1' && name[2] <= '3')) {
+  } else if (level_of("DR") != -2) {
     CountFacts& c = d.Counts();
-    int lv = name.size() == 3 ? name[2] - '1' : -1;
+    int lv = level_of("DR");
     int64_t v = lv < 0 ? c.received : c.lvr[lv];
     std::string t = Vn(v, 0);
     o += t;
@@ -798,10 +796,9 @@ bool Expand(Doc& d, std::string_view name) {
     std::string t = Vn(v, 0);
     o += t;
     count_fig("count", "dossier", st, nullptr, v, 0, t);
-  } else if (name == "DOR" || name == "DNR" ||
-             (name.size() == 4 && name.substr(0, 3) == "DOR" && name[3] >= '1' && name[3] <= '3')) {
+  } else if (name == "DNR" || level_of("DOR") != -2) {
     CountFacts& c = d.Counts();
-    int lv = name.size() == 4 ? name[3] - '1' : -1;
+    int lv = name == "DNR" ? -1 : level_of("DOR");
     int64_t v = name == "DNR" ? c.online_rate : lv < 0 ? c.on_time_rate : c.lv_rate[lv];
     std::string t = Vn(v, 2) + "%";
     o += t;

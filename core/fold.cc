@@ -122,4 +122,16 @@ bool HasVietnameseDiacritics(std::string_view utf8) {
   return false;
 }
 
+std::string LowerKeepingMarks(std::string_view utf8, bool collapse_spaces) {
+  std::string out;
+  out.reserve(utf8.size());
+  size_t pos = 0;
+  while (pos < utf8.size()) {
+    char32_t cp = DecodeUtf8(utf8, &pos);
+    if (collapse_spaces && cp == ' ' && !out.empty() && out.back() == ' ') continue;
+    AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
+  }
+  return out;
+}
+
 }  // namespace chiso

@@ -31,6 +31,10 @@ inline std::string FoldVietnamese(std::string_view utf8) {
 // True if `utf8` contains a letter carrying a Vietnamese diacritic (or đ/Đ).
 bool HasVietnameseDiacritics(std::string_view utf8);
 
+// Lowercase with diacritics kept ("Tư pháp" stays apart from "từ"); with
+// `collapse_spaces`, runs of spaces become one.
+std::string LowerKeepingMarks(std::string_view utf8, bool collapse_spaces = false);
+
 // Decodes one UTF-8 code point at `*pos` and advances `*pos`. Invalid bytes
 // decode as U+FFFD and advance by one.
 char32_t DecodeUtf8(std::string_view s, size_t* pos);

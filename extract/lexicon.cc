@@ -31,19 +31,6 @@ bool IsWordByte(std::string_view t, size_t pos, bool before) {
   return (cp < 0x80 && std::isalnum(static_cast<int>(cp))) || (cp >= 0xC0 && cp < 0x2000);
 }
 
-// Lowercase with diacritics kept, and runs of spaces as one.
-std::string LowerKeepingMarks(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t pos = 0;
-  while (pos < s.size()) {
-    char32_t cp = DecodeUtf8(s, &pos);
-    if (cp == ' ' && !out.empty() && out.back() == ' ') continue;
-    AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
-  }
-  return out;
-}
-
 std::optional<LexCategory> CategoryFromName(const std::string& s) {
   if (s == "object") return LexCategory::kObject;
   if (s == "status") return LexCategory::kStatus;
@@ -91,7 +78,7 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
       for (const json& p : e.at("patterns")) {
         std::string pat = p.get<std::string>();
         if (pat.find_first_of("\\()[]{}|?*+.^$") == std::string::npos) {
-          lex->literal_.emplace(LowerKeepingMarks(pat), entry);
+          lex->literal_.emplace(LowerKeepingMarks(pat, /*collapse_spaces=*/true), entry);
           lex->literal_folded_.emplace(FoldVietnamese(pat), entry);
         } else {
           RE2::Options po;
@@ -167,7 +154,7 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
       continue;
     }
     std::string_view surface = t.substr(b, e - b);
-    key = scan.folded ? FoldVietnamese(surface) : LowerKeepingMarks(surface);
+    key = scan.folded ? FoldVietnamese(surface) : LowerKeepingMarks(surface, /*collapse_spaces=*/true);
     size_t entry = entries_.size();
     if (auto it = literal.find(key); it != literal.end()) {
       entry = it->second;

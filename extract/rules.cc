@@ -116,19 +116,6 @@ bool NumeralStandsAlone(std::string_view t, size_t b, size_t e, bool allow_slash
 
 std::string Lower(std::string_view s) { return FoldVietnamese(s); }
 
-// Lowercase, diacritics kept: guards on accented text must not confuse
-// "Tư pháp" with "từ".
-std::string LowerKeepingMarks(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t pos = 0;
-  while (pos < s.size()) {
-    char32_t cp = DecodeUtf8(s, &pos);
-    AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
-  }
-  return out;
-}
-
 bool StartsWithWord(std::string_view text, std::string_view word) {
   if (text.substr(0, word.size()) != word) return false;
   if (text.size() == word.size()) return true;

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <tuple>
 
 #include "corpus/pg_sink.h"
@@ -416,27 +418,48 @@ Status SqliteSink::Open(const std::string& path, std::unique_ptr<SqliteSink>* ou
       SQLITE_OK) {
     return d.Error("open " + path);
   }
-  sqlite3_busy_timeout(d.db, 10000);
-  if (Status s = d.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) return s;
-  if (Status s = d.Exec(SchemaSql(SqlDialect::kSqlite).c_str()); !s.ok()) return s;
-  // The schema version: set on creation, checked on every later open.
-  sqlite3_stmt* st = nullptr;
-  if (Status s = d.Prepare("SELECT value FROM meta WHERE key = 'schema_version'", &st); !s.ok()) {
-    return s;
+  sqlite3_busy_timeout(d.db, 60000);
+  // Several processes may open one new file at once (cluster tasks, parallel
+  // loads). Switching it to WAL takes a lock SQLite does not wait for through
+  // the busy handler, so that is retried; the tables and the version row are
+  // made in one IMMEDIATE transaction, so exactly one process creates them.
+  Status wal;
+  for (int attempt = 0; attempt < 1200; ++attempt) {
+    wal = d.Exec("PRAGMA journal_mode=WAL");
+    if (wal.ok() || wal.message().find("database is locked") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  std::string version;
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    version = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  if (!wal.ok()) return wal;
+  if (Status s = d.Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s;
+  if (Status s = d.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Status schema = [&]() -> Status {
+    if (Status s = d.Exec(SchemaSql(SqlDialect::kSqlite).c_str()); !s.ok()) return s;
+    // The schema version: set on creation, checked on every later open.
+    sqlite3_stmt* st = nullptr;
+    if (Status s = d.Prepare("SELECT value FROM meta WHERE key = 'schema_version'", &st); !s.ok()) {
+      return s;
+    }
+    std::string version;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      version = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (version.empty()) {
+      std::string sql = "INSERT INTO meta(key, value) VALUES ('schema_version', '" +
+                        std::to_string(kSchemaVersion) + "'), ('record_schema', 'chiso/1')";
+      return d.Exec(sql.c_str());
+    }
+    if (version != std::to_string(kSchemaVersion)) {
+      return Status::Error(path + ": database schema version " + version + ", this chiso writes " +
+                           std::to_string(kSchemaVersion));
+    }
+    return Status::OK();
+  }();
+  if (!schema.ok()) {
+    d.Exec("ROLLBACK");
+    return schema;
   }
-  sqlite3_finalize(st);
-  if (version.empty()) {
-    std::string sql = "INSERT INTO meta(key, value) VALUES ('schema_version', '" +
-                      std::to_string(kSchemaVersion) + "'), ('record_schema', 'chiso/1')";
-    if (Status s = d.Exec(sql.c_str()); !s.ok()) return s;
-  } else if (version != std::to_string(kSchemaVersion)) {
-    return Status::Error(path + ": database schema version " + version + ", this chiso writes " +
-                         std::to_string(kSchemaVersion));
-  }
+  if (Status s = d.Exec("COMMIT"); !s.ok()) return s;
   const char* upsert_doc = R"sql(
     INSERT INTO documents (doc_id, sha256, path, format, encoding, title, date, subject_kind,
                            subject_name, subject_id, pages, error_code, error_message)

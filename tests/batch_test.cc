@@ -468,6 +468,28 @@ TEST(Sqlite, LoadTwiceKeepsTheSameRows) {
   EXPECT_EQ(d.Count("warnings"), warns);
 }
 
+// Cluster tasks and parallel loads open one new SQLite file at once: each
+// must succeed (the WAL switch and the schema were racing: "database is
+// locked", a duplicate meta row), leaving the rows of a single load.
+TEST(Sqlite, ConcurrentOpenersOfANewFileAllSucceed) {
+  fs::path jsonl = WriteFixture();
+  fs::path db = Tmp("chiso_batch_concurrent.sqlite");
+  for (int trial = 0; trial < 10; ++trial) {
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+    std::vector<int> codes(4, -1);
+    std::vector<std::thread> loaders;
+    for (size_t i = 0; i < codes.size(); ++i) {
+      loaders.emplace_back([&, i] { codes[i] = Sh("load -q " + jsonl.string() + " --db " + db.string()).code; });
+    }
+    for (auto& t : loaders) t.join();
+    for (int c : codes) ASSERT_EQ(c, 0) << "trial " << trial;
+    Db d(db.string());
+    EXPECT_EQ(d.Count("documents"), 4);
+    EXPECT_EQ(d.Count("figures"), 7);
+    EXPECT_EQ(d.Count("meta"), 2);
+  }
+}
+
 TEST(Sqlite, ReadmeQueryFindsParIndexOfEveryProvinceIn2023) {
   fs::path jsonl = WriteFixture();
   fs::path db = Tmp("chiso_batch_query.sqlite");

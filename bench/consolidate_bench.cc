@@ -1,8 +1,8 @@
 // Consolidation throughput and memory (issue 11).
 //
 //   build/bench/consolidate_bench                       # Google Benchmark runs
-//   build/bench/consolidate_bench --write=F.jsonl --sources=7
-//       writes the generated corpus (units 1000, years 10: ~1.09M figures) so
+//   build/bench/consolidate_bench --write=F.jsonl --sources=7 [--units=1000]
+//       writes the generated corpus (units 1000, years 10: ~1.07M figures) so
 //       that `chiso consolidate F.jsonl -o /dev/null` can be timed with
 //       /usr/bin/time -v (peak RSS of the whole program).
 //
@@ -11,8 +11,8 @@
 // the time includes generating the records, BM_GenerateOnly/S is that part
 // alone. BM_ConsolidateJsonl/S: reading, parsing and consolidating the same
 // corpus as a JSON Lines file (the CLI path). Counters: figures, facts,
-// figures/s, aggregate bytes (Consolidator::MemoryBytes, which stays flat as S
-// grows and the number of facts saturates) and the process's peak RSS so far.
+// figures/s, MB written to temporary sort runs and the process's peak RSS so
+// far. bench/consolidate_memory.sh checks that peak RSS stays flat as facts grow.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -28,10 +28,10 @@
 
 namespace {
 
-chiso::ConflictGenOptions Options(int sources) {
+chiso::ConflictGenOptions Options(int sources, int units = 1000) {
   chiso::ConflictGenOptions o;
   o.seed = 11;
-  o.units = 1000;
+  o.units = units;
   o.years = 10;
   o.sources_per_fact = sources;
   return o;
@@ -39,11 +39,11 @@ chiso::ConflictGenOptions Options(int sources) {
 
 // Writes the generated corpus for `sources` as JSON Lines; false if `path`
 // cannot be written.
-bool WriteCorpus(const std::string& path, int sources, chiso::ConflictGenTruth* truth) {
+bool WriteCorpus(const std::string& path, int sources, chiso::ConflictGenTruth* truth, int units = 1000) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return false;
   std::string line;
-  chiso::GenerateConflictCorpus(Options(sources), [&](const nlohmann::json& r) {
+  chiso::GenerateConflictCorpus(Options(sources, units), [&](const nlohmann::json& r) {
     line = r.dump();
     line.push_back('\n');
     std::fwrite(line.data(), 1, line.size(), f);
@@ -57,13 +57,29 @@ double PeakRssMb() {
   return ru.ru_maxrss / 1024.0;
 }
 
+// Counts what Finish streams out, as a database or file sink would see it.
+struct Discard : chiso::FactsSink {
+  size_t bytes = 0;
+  chiso::Status Fact(std::string_view j) override {
+    bytes += j.size();
+    return chiso::Status::OK();
+  }
+  chiso::Status Conflict(std::string_view j) override { return Fact(j); }
+};
+
+void Finish(benchmark::State& state, chiso::Consolidator& c) {
+  Discard out;
+  if (chiso::Status s = c.Finish(out); !s.ok()) state.SkipWithError(s.message().c_str());
+  benchmark::DoNotOptimize(out.bytes);
+}
+
 void Report(benchmark::State& state, const chiso::Consolidator& c, size_t figures) {
   state.counters["figures"] = static_cast<double>(figures);
-  state.counters["facts"] = static_cast<double>(c.facts().size());
-  state.counters["conflicts"] = static_cast<double>(c.conflicts().size());
+  state.counters["facts"] = static_cast<double>(c.stats().facts);
+  state.counters["conflicts"] = static_cast<double>(c.stats().conflicts);
   state.counters["figures_per_s"] =
       benchmark::Counter(static_cast<double>(figures), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["aggregate_MB"] = c.MemoryBytes() / 1e6;
+  state.counters["spilled_MB"] = c.stats().bytes_spilled / 1e6;
   state.counters["peak_rss_MB"] = PeakRssMb();
 }
 
@@ -85,7 +101,7 @@ void BM_ConsolidateRecords(benchmark::State& state) {
     chiso::ConflictGenTruth truth;
     chiso::GenerateConflictCorpus(Options(static_cast<int>(state.range(0))),
                                   [&](const nlohmann::json& r) { c.AddRecord(r); }, &truth);
-    c.Finish();
+    Finish(state, c);
     figures = truth.figures;
     state.PauseTiming();
     Report(state, c, figures);
@@ -122,7 +138,7 @@ void BM_ConsolidateJsonl(benchmark::State& state) {
     chiso::Consolidator c;
     chiso::Status s = c.AddJsonlFile(path);
     if (!s.ok()) state.SkipWithError(s.message().c_str());
-    c.Finish();
+    Finish(state, c);
     state.PauseTiming();
     Report(state, c, figures);
     state.ResumeTiming();
@@ -140,14 +156,15 @@ BENCHMARK(BM_ConsolidateJsonl)->Arg(7)->Unit(benchmark::kMillisecond)->Iteration
 int main(int argc, char** argv) {
   // --write=PATH [--sources=S]: write the corpus and exit.
   std::string write;
-  int sources = 7;
+  int sources = 7, units = 1000;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--write=", 8) == 0) write = argv[i] + 8;
     if (std::strncmp(argv[i], "--sources=", 10) == 0) sources = std::atoi(argv[i] + 10);
+    if (std::strncmp(argv[i], "--units=", 8) == 0) units = std::atoi(argv[i] + 8);
   }
   if (!write.empty()) {
     chiso::ConflictGenTruth truth;
-    if (!WriteCorpus(write, sources, &truth)) return 1;
+    if (!WriteCorpus(write, sources, &truth, units)) return 1;
     std::fprintf(stderr, "%s: %zu records, %zu figures, %zu planted conflicts\n", write.c_str(),
                  truth.records, truth.figures, truth.conflicts.size());
     return 0;

@@ -126,6 +126,27 @@ int Fail(const std::string& message, int code = 1) {
   return code;
 }
 
+// Streams a finished consolidation to a facts file ("-": stdout; "": none)
+// and/or a database, in one pass (Consolidator::Finish runs once).
+chiso::Status FinishFacts(chiso::Consolidator& c, const std::string& path, chiso::RecordSink* db) {
+  std::unique_ptr<chiso::FactsJsonlWriter> file;
+  if (!path.empty()) {
+    if (chiso::Status s = chiso::FactsJsonlWriter::Open(path, &file); !s.ok()) return s;
+  }
+  chiso::Status s;
+  if (db == nullptr) {
+    s = c.Finish(*file);
+  } else {
+    s = db->ReplaceFacts([&](chiso::FactsSink& rows) {
+      if (!file) return c.Finish(rows);
+      chiso::TeeFactsSink both(*file, rows);
+      return c.Finish(both);
+    });
+  }
+  if (!s.ok() || !file) return s;
+  return file->Close();
+}
+
 int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
   // A device or pipe (/dev/null, a FIFO) is written in place: renaming a temp
   // file over it would replace /dev/null with a plain file.
@@ -344,19 +365,13 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
     if (to_file) {
       if (chiso::Status s = consolidator->AddJsonlFile(a.output); !s.ok()) return Fail(s.message());
     }
-    consolidator->Finish();
-    if (chiso::Status s = chiso::WriteFactsJsonl(*consolidator, a.consolidate); !s.ok()) {
+    if (chiso::Status s = FinishFacts(*consolidator, a.consolidate, db.get()); !s.ok()) {
       return Fail(s.message());
     }
-    if (db) {
-      if (chiso::Status s = db->ReplaceFacts(*consolidator); !s.ok()) return Fail(s.message());
-    }
     if (!a.quiet) {
-      size_t explained = 0;
-      for (const auto& k : consolidator->conflicts()) explained += k.explained ? 1 : 0;
+      const chiso::ConsolidateStats& st = consolidator->stats();
       std::fprintf(stderr, "chiso: consolidated into %s: %zu facts, %zu conflicts (%zu explained)\n",
-                   a.consolidate.c_str(), consolidator->facts().size(), consolidator->conflicts().size(),
-                   explained);
+                   a.consolidate.c_str(), st.facts, st.conflicts, st.explained_conflicts);
     }
   }
   if (!a.quiet) {
@@ -459,36 +474,29 @@ int RunReview(const ReviewArgs& a, const std::string& data_dir) {
 // consolidate (issue 11): chiso/1 records in, one fact per fact key and the
 // conflicts between sources out (corpus/consolidate.h).
 int RunConsolidate(const std::vector<std::string>& inputs, const std::string& output,
-                   const std::string& db_target, int max_sources, bool quiet) {
-  chiso::ConsolidateOptions options;
-  options.max_sources = max_sources;
+                   const std::string& db_target, const chiso::ConsolidateOptions& options, bool quiet) {
   chiso::Consolidator c(options);
   auto start = std::chrono::steady_clock::now();
   for (const std::string& in : inputs) {
     if (chiso::Status s = c.AddJsonlFile(in); !s.ok()) return Fail(s.message());
   }
-  c.Finish();
-  // With --db and no -o, the facts go to the database only.
-  if (!output.empty() || db_target.empty()) {
-    if (chiso::Status s = chiso::WriteFactsJsonl(c, output); !s.ok()) return Fail(s.message());
-  }
+  std::unique_ptr<chiso::RecordSink> db;
   if (!db_target.empty()) {
-    std::unique_ptr<chiso::RecordSink> db;
     if (chiso::Status s = chiso::OpenSink(db_target, &db); !s.ok()) return Fail(s.message());
-    if (chiso::Status s = db->ReplaceFacts(c); !s.ok()) return Fail(s.message());
   }
+  // With --db and no -o, the facts go to the database only.
+  const std::string to = !output.empty() ? output : db ? std::string() : std::string("-");
+  if (chiso::Status s = FinishFacts(c, to, db.get()); !s.ok()) return Fail(s.message());
   if (!quiet) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const chiso::ConsolidateStats& st = c.stats();
-    size_t explained = 0;
-    for (const auto& k : c.conflicts()) explained += k.explained ? 1 : 0;
     std::fprintf(stderr,
                  "chiso: %zu records (%zu with errors, %zu duplicates), %zu figures (%zu used; skipped "
                  "%zu without subject, %zu without year, %zu malformed) -> %zu facts, %zu conflicts "
-                 "(%zu explained) in %.2f s\n",
+                 "(%zu explained) in %.2f s; %.1f MB sorted through temporary files\n",
                  st.records, st.error_records, st.duplicate_docs, st.figures, st.used,
-                 st.skipped_no_subject, st.skipped_no_year, st.skipped_bad, c.facts().size(),
-                 c.conflicts().size(), explained, secs);
+                 st.skipped_no_subject, st.skipped_no_year, st.skipped_bad, st.facts, st.conflicts,
+                 st.explained_conflicts, secs, st.bytes_spilled / 1e6);
   }
   return 0;
 }
@@ -558,12 +566,20 @@ int main(int argc, char** argv) {
       "consolidate", "Merge chiso/1 records into one fact per key, with conflicts found and explained");
   std::vector<std::string> cons_inputs;
   std::string cons_output;
-  int cons_max_sources = 4;
+  chiso::ConsolidateOptions cons_options;
+  size_t cons_memory_mb = cons_options.memory_bytes >> 20;
   bool cons_quiet = false;
   consolidate->add_option("inputs", cons_inputs, "chiso/1 JSON Lines files ('-' for stdin)")->required();
   consolidate->add_option("-o,--output", cons_output, "Facts and conflicts JSON Lines (default: stdout)");
-  consolidate->add_option("--max-sources", cons_max_sources, "Sources kept per value of a fact (default 4)")
+  consolidate->add_option("--max-sources", cons_options.max_sources, "Sources kept per value of a fact (default 4)")
       ->check(CLI::Range(0, 1000000));
+  consolidate->add_option("--memory", cons_memory_mb,
+                          "MB for sort buffers; beyond, figures and facts are sorted through temporary "
+                          "files (default 64)")
+      ->check(CLI::Range(1, 1 << 20));
+  consolidate->add_option("--temp-dir", cons_options.temp_dir,
+                          "Directory for those temporary files (default $TMPDIR or /tmp)")
+      ->check(CLI::ExistingDirectory);
   consolidate->add_flag("-q,--quiet", cons_quiet, "No summary on stderr");
   std::string cons_db;
   consolidate->add_option("--db", cons_db,
@@ -637,7 +653,8 @@ int main(int argc, char** argv) {
   if (*eval) return eval_diff ? RunEvalDiff(gold, pred, json) : RunEval(gold, pred, json);
   if (*review) return RunReview(ra, data_dir);
   if (*consolidate) {
-    return RunConsolidate(cons_inputs, cons_output, cons_db, cons_max_sources, cons_quiet);
+    cons_options.memory_bytes = cons_memory_mb << 20;
+    return RunConsolidate(cons_inputs, cons_output, cons_db, cons_options, cons_quiet);
   }
   if (*merge) return run_merge();
   return 2;

@@ -6,14 +6,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "corpus/eval.h"
+#include "corpus/external_sort.h"
 
 namespace chiso {
 namespace {
@@ -71,6 +72,59 @@ json NumJson(double v) {
 }
 
 std::string Opt(const std::optional<int>& v) { return v ? std::to_string(*v) : "~"; }
+
+// One figure of one document supporting (or contradicting) a fact.
+struct FactSource {
+  std::string doc_id, doc_sha256, figure_id;
+  int64_t span_begin = -1, span_end = -1;  // code points, as in the record
+  std::string text, sentence;
+  std::optional<int> year;  // the year as the article gave it
+  double value = 0;
+  std::string approx;
+};
+
+// A cluster of agreeing values of one fact key.
+struct FactValue {
+  double value = 0;  // representative: the most precise value seen
+  int decimals = 0;
+  size_t docs = 0;     // distinct documents
+  size_t figures = 0;  // figures (a document may repeat one)
+  double log_miss = 0; // sum over documents of log(1 - c_d), for noisy-OR
+  std::vector<FactSource> sources;  // the first max_sources
+  std::string explanation;          // "", "year_shift", "change_arithmetic"
+  std::string explanation_detail;   // in words
+  uint64_t last_doc = 0;            // serial of the last document counted
+};
+
+struct Fact {
+  std::string key;
+  std::string type, indicator, component;
+  Subject subject;
+  std::string subject_key;  // kind:id or kind:folded-name
+  int year = 0;
+  std::optional<double> scale;
+  std::optional<int> out_of, from_year;
+  std::string scope, measure, direction, object, status, level, unit;
+
+  std::vector<FactValue> values;  // exact clusters, first seen first
+  FactValue approx;               // approximate mentions (value = first)
+  size_t docs = 0;                // distinct documents mentioning the key
+  uint64_t last_doc = 0;
+
+  // Set by Resolve().
+  int chosen = -1;       // index into values; -1: approximate-only fact
+  double value = 0;      // the consolidated value
+  double confidence = 0;
+  std::string conflict;  // id of its value_disagreement conflict, or ""
+  std::vector<Warning> warnings;
+};
+
+struct ConsolidateConflict {
+  std::string id, kind;
+  std::vector<std::string> facts;  // keys of the facts involved
+  bool explained = false;  // value_disagreement: every losing cluster explained
+  json detail;             // kind-specific members
+};
 
 // One figure, whatever it came from, reduced to what consolidation needs.
 struct FigureIn {
@@ -518,8 +572,10 @@ json SourceJson(const FactSource& s) {
   return json::parse(text);
 }
 
-// One fact as a JSON line (without the newline), appended to *out.
-void WriteFact(const Fact& f, std::string* out) {
+// One fact as a JSON line (without the newline), appended to *out. Returns
+// the offset in *out of the ']' closing "warnings", where warnings found
+// later (rank/score inversions) are inserted.
+size_t WriteFact(const Fact& f, std::string* out) {
   JsonOut o(out);
   const bool counted = f.type == "count" || f.type == "rate" || (f.type == "change" && f.measure == "count");
   const FactValue* chosen = f.chosen >= 0 ? &f.values[f.chosen] : &f.approx;
@@ -578,57 +634,252 @@ void WriteFact(const Fact& f, std::string* out) {
     o.Key("message"); o.Str(w.message);
     o.Close('}');
   }
+  const size_t warnings_end = out->size();
   o.Close(']');
   o.Key("year"); o.Int(f.year);
   o.Close('}');
+  return warnings_end;
 }
-}  // namespace
 
-int DecimalsOf(double v) {
-  for (int d = 0; d < 6; ++d) {
-    if (std::fabs(RoundTo(v, d) - v) <= 1e-9 * std::max(1.0, std::fabs(v))) return d;
+// ---- Spill records: a compact binary form for the external sorts.
+
+class WireOut {
+ public:
+  explicit WireOut(std::string* s) : s_(*s) {}
+  void U64(uint64_t v) {
+    while (v >= 0x80) {
+      s_ += static_cast<char>(v | 0x80);
+      v >>= 7;
+    }
+    s_ += static_cast<char>(v);
   }
-  return 6;
+  void I64(int64_t v) { U64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void F64(double v) {
+    char b[sizeof v];
+    std::memcpy(b, &v, sizeof v);
+    s_.append(b, sizeof v);
+  }
+  void Str(std::string_view v) {
+    U64(v.size());
+    s_ += v;
+  }
+  void OptInt(const std::optional<int>& v) {
+    s_ += v ? '\1' : '\0';
+    if (v) I64(*v);
+  }
+  void OptF64(const std::optional<double>& v) {
+    s_ += v ? '\1' : '\0';
+    if (v) F64(*v);
+  }
+
+ private:
+  std::string& s_;
+};
+
+// Reads what WireOut wrote; a short or bad record clears ok.
+class WireIn {
+ public:
+  explicit WireIn(std::string_view s) : s_(s) {}
+  bool ok = true;
+  uint64_t U64() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ >= s_.size()) return Bad();
+      auto b = static_cast<unsigned char>(s_[p_++]);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+    }
+    return Bad();
+  }
+  int64_t I64() {
+    uint64_t u = U64();
+    return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  }
+  double F64() {
+    double v = 0;
+    if (p_ + sizeof v > s_.size()) return static_cast<double>(Bad());
+    std::memcpy(&v, s_.data() + p_, sizeof v);
+    p_ += sizeof v;
+    return v;
+  }
+  std::string_view Str() {
+    uint64_t n = U64();
+    if (n > s_.size() - p_) {
+      Bad();
+      return {};
+    }
+    std::string_view v = s_.substr(p_, n);
+    p_ += n;
+    return v;
+  }
+  void Str(std::string* out) { out->assign(Str()); }
+  std::optional<int> OptInt() {
+    if (!Flag()) return std::nullopt;
+    return static_cast<int>(I64());
+  }
+  std::optional<double> OptF64() {
+    if (!Flag()) return std::nullopt;
+    return F64();
+  }
+
+ private:
+  bool Flag() {
+    if (p_ >= s_.size()) return Bad() != 0;
+    return s_[p_++] != '\0';
+  }
+  uint64_t Bad() {
+    ok = false;
+    p_ = s_.size();
+    return 0;
+  }
+  std::string_view s_;
+  size_t p_ = 0;
+};
+
+// A usable figure with its source material, in the order of the fields of
+// FigureIn; `serial` numbers its document.
+void PutFigure(const FigureIn& f, const FactSource& src, uint64_t serial, std::string* out) {
+  WireOut w(out);
+  w.U64(serial);
+  for (const std::string* s : {&f.type, &f.indicator, &f.component, &f.approx}) w.Str(*s);
+  w.U64(static_cast<uint64_t>(f.subject.kind));
+  w.Str(f.subject.name);
+  w.Str(f.subject.id);
+  w.OptInt(f.year);
+  w.OptInt(f.out_of);
+  w.OptInt(f.from_year);
+  w.OptF64(f.scale);
+  for (const std::string* s : {&f.scope, &f.measure, &f.direction, &f.object, &f.status, &f.level, &f.unit}) {
+    w.Str(*s);
+  }
+  w.F64(f.value);
+  w.F64(f.confidence);
+  for (const std::string* s : {&src.doc_id, &src.doc_sha256, &src.figure_id, &src.text, &src.sentence}) {
+    w.Str(*s);
+  }
+  w.I64(src.span_begin);
+  w.I64(src.span_end);
 }
 
-std::string FactKey(const json& figure) {
-  FigureIn f;
-  FromJson(figure, &f);
-  if (!Usable(f)) return "";
-  std::string subject_key, key;
-  return KeyOf(f, &subject_key, &key) == KeyResult::kOk ? key : std::string();
+// The figure PutFigure wrote, as a FigureIn read from a record; doc_id and
+// doc_sha256 point into *doc_id and *sha.
+bool GetFigure(std::string_view in, FigureIn* out, uint64_t* serial, std::string* doc_id,
+               std::string* sha) {
+  FigureIn& f = *out;
+  f = FigureIn{};
+  f.from_record = true;
+  f.has_value = true;
+  WireIn r(in);
+  *serial = r.U64();
+  for (std::string* s : {&f.type, &f.indicator, &f.component, &f.approx}) r.Str(s);
+  f.subject.kind = static_cast<SubjectKind>(r.U64());
+  r.Str(&f.subject.name);
+  r.Str(&f.subject.id);
+  f.year = r.OptInt();
+  f.out_of = r.OptInt();
+  f.from_year = r.OptInt();
+  f.scale = r.OptF64();
+  for (std::string* s : {&f.scope, &f.measure, &f.direction, &f.object, &f.status, &f.level, &f.unit}) {
+    r.Str(s);
+  }
+  f.value = r.F64();
+  f.confidence = r.F64();
+  for (std::string* s : {doc_id, sha, &f.figure_id, &f.text, &f.sentence}) r.Str(s);
+  f.span_begin = r.I64();
+  f.span_end = r.I64();
+  f.doc_id = *doc_id;
+  f.doc_sha256 = *sha;
+  return r.ok;
 }
 
-bool ValuesAgree(double a, double b) { return AgreeAt(a, DecimalsOf(a), b, DecimalsOf(b)); }
+// A resolved rank or score fact, as the rank/score check needs it.
+struct RankRow {
+  std::string type, key, subject_key, subject_name, scope;
+  std::optional<int> out_of;
+  std::optional<double> scale;
+  double value = 0;
+};
 
-struct Consolidator::Impl {
-  ConsolidateOptions options;
-  ConsolidateStats stats;
+void PutRankRow(const Fact& f, std::string* out) {
+  WireOut w(out);
+  for (const std::string* s : {&f.type, &f.key, &f.subject_key, &f.subject.name, &f.scope}) w.Str(*s);
+  w.OptInt(f.out_of);
+  w.OptF64(f.scale);
+  w.F64(f.value);
+}
+
+bool GetRankRow(std::string_view in, RankRow* row) {
+  WireIn r(in);
+  for (std::string* s : {&row->type, &row->key, &row->subject_key, &row->subject_name, &row->scope}) {
+    r.Str(s);
+  }
+  row->out_of = r.OptInt();
+  row->scale = r.OptF64();
+  row->value = r.F64();
+  return r.ok;
+}
+
+// The sort key of a ranking: indicator, component and year (rank and score
+// facts of one ranking share them; scope, out_of and scale are told apart
+// inside).
+std::string RankingKey(const Fact& f) {
+  std::string k = f.indicator;
+  k += '\x1f';
+  k += f.component;
+  k += '\x1f';
+  k += std::to_string(f.year);
+  return k;
+}
+
+// A fact line as the facts sort carries it: the offset of its warnings' ']'
+// (4 bytes), whether it has warnings (1 byte), the line.
+void PutFactLine(const Fact& f, std::string* out) {
+  out->assign(5, '\0');
+  const auto end = static_cast<uint32_t>(WriteFact(f, out) - 5);
+  std::memcpy(out->data(), &end, 4);
+  (*out)[4] = f.warnings.empty() ? '\0' : '\1';
+}
+
+std::string WarningJson(const Warning& w) {
+  std::string out;
+  JsonOut o(&out);
+  o.Open('{');
+  o.Key("code"); o.Str(w.code);
+  o.Key("message"); o.Str(w.message);
+  o.Close('}');
+  return out;
+}
+
+std::string ConflictLine(const ConsolidateConflict& c) {
+  json j;
+  j["schema"] = "chiso-facts/1";
+  j["record"] = "conflict";
+  j["id"] = c.id;
+  j["kind"] = c.kind;
+  j["facts"] = c.facts;
+  j["explained"] = c.explained;
+  for (auto it = c.detail.begin(); it != c.detail.end(); ++it) j[it.key()] = it.value();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The facts of one subject family (indicator, component, subject): every
+// check but rank/score compares facts of one family only.
+struct FactTable {
+  const ConsolidateOptions* options = nullptr;
   std::vector<Fact> facts;
   std::unordered_map<std::string, size_t> index;  // key -> facts[i]
-  std::unordered_set<uint64_t> seen_docs;         // sha256 prefixes
   std::vector<ConsolidateConflict> conflicts;
   uint64_t doc_serial = 0;
-  bool finished = false;
   std::string key_buf;
 
-  // Returns false when the figure cannot be a fact (counted in stats).
-  bool MakeKey(const FigureIn& f, std::string* subject_key, std::string* key) {
-    switch (KeyOf(f, subject_key, key)) {
-      case KeyResult::kNoSubject:
-        ++stats.skipped_no_subject;
-        return false;
-      case KeyResult::kNoYear:
-        ++stats.skipped_no_year;
-        return false;
-      case KeyResult::kOk:
-        break;
-    }
-    return true;
+  void Clear() {
+    facts.clear();
+    index.clear();
+    conflicts.clear();
   }
 
   void AddSource(FactValue& v, const FigureIn& f) {
-    if (static_cast<int>(v.sources.size()) >= options.max_sources) return;
+    if (static_cast<int>(v.sources.size()) >= options->max_sources) return;
     v.sources.push_back(MakeSource(f));
   }
 
@@ -642,11 +893,10 @@ struct Consolidator::Impl {
     AddSource(v, f);
   }
 
+  // REQUIRES: f has a fact key.
   void AddFigure(const FigureIn& f) {
-    ++stats.figures;
     std::string subject_key;
-    if (!MakeKey(f, &subject_key, &key_buf)) return;
-    ++stats.used;
+    KeyOf(f, &subject_key, &key_buf);
     auto [it, inserted] = index.try_emplace(key_buf, facts.size());
     if (inserted) {
       Fact& n = facts.emplace_back();
@@ -703,25 +953,10 @@ struct Consolidator::Impl {
     Count(v, f);
   }
 
-  // True when the document is new (and marks it seen).
-  bool NewDocument(const std::string& sha256) {
-    ++doc_serial;
-    if (sha256.size() < 16) return true;  // no usable hash: trust it
-    uint64_t h = std::stoull(sha256.substr(0, 16), nullptr, 16);
-    if (!seen_docs.insert(h).second) {
-      ++stats.duplicate_docs;
-      return false;
-    }
-    return true;
-  }
-
-  // ---- Finish ----
-
   const Fact* Find(const std::string& key) const {
     auto it = index.find(key);
     return it == index.end() ? nullptr : &facts[it->second];
   }
-
   // The cluster with the most documents (then figures, then first seen),
   // among those `usable` allows; -1 if none.
   template <typename Pred>
@@ -899,84 +1134,6 @@ struct Consolidator::Impl {
     conflicts.push_back(std::move(k));
   }
 
-  // rank_score_inversion over the resolved values.
-  void CheckRankScore() {
-    // ranking -> [(subject_key, rank fact)]
-    std::map<std::string, std::vector<const Fact*>> rankings;
-    for (const Fact& f : facts) {
-      if (f.type != "rank" || f.chosen < 0) continue;
-      std::string g = f.indicator + "|" + f.component + "|" + std::to_string(f.year) + "|" + f.scope +
-                      "|" + Opt(f.out_of);
-      rankings[g].push_back(&f);
-    }
-    // indicator|component|subject|year -> that unit's score facts (any scale)
-    std::unordered_map<std::string, std::vector<const Fact*>> scores;
-    for (const Fact& f : facts) {
-      if (f.type != "score" || f.chosen < 0) continue;
-      scores[f.indicator + "|" + f.component + "|" + f.subject_key + "|" + std::to_string(f.year)]
-          .push_back(&f);
-    }
-    for (auto& [g, ranks] : rankings) {
-      if (ranks.size() < 2) continue;
-      // Each ranked unit's score, same indicator/component/year; one scale.
-      struct Unit {
-        const Fact* rank;
-        const Fact* score;
-      };
-      std::map<std::string, std::vector<Unit>> by_scale;
-      for (const Fact* r : ranks) {
-        std::string prefix = r->indicator + "|" + r->component + "|" + r->subject_key + "|" +
-                             std::to_string(r->year);
-        auto sit = scores.find(prefix);
-        if (sit == scores.end()) continue;
-        for (const Fact* s : sit->second) {
-          by_scale[s->scale ? NumText(*s->scale) : std::string("~")].push_back({r, s});
-        }
-      }
-      for (auto& [scale, units] : by_scale) {
-        json pairs = json::array();
-        std::vector<std::string> keys;
-        const size_t n = units.size();
-        std::vector<double> score(n), rank(n);
-        std::vector<int> dec(n);
-        for (size_t a = 0; a < n; ++a) {
-          score[a] = units[a].score->value;
-          rank[a] = units[a].rank->value;
-          dec[a] = DecimalsOf(score[a]);
-        }
-        auto unit_json = [](const Unit& u) {
-          return json{{"subject", u.rank->subject.name.empty() ? u.rank->subject_key : u.rank->subject.name},
-                      {"score", NumJson(u.score->value)},
-                      {"rank", NumJson(u.rank->value)}};
-        };
-        for (size_t a = 0; a < n; ++a) {
-          for (size_t b = 0; b < n; ++b) {
-            if (!(score[a] > score[b]) || !(rank[a] > rank[b])) continue;
-            if (AgreeAt(score[a], dec[a], score[b], dec[b])) continue;
-            pairs.push_back({{"higher_score_worse_rank", unit_json(units[a])},
-                             {"lower_score_better_rank", unit_json(units[b])}});
-            for (const Unit* u : {&units[a], &units[b]}) {
-              keys.push_back(u->rank->key);
-              keys.push_back(u->score->key);
-            }
-          }
-        }
-        if (pairs.empty()) continue;
-        std::sort(keys.begin(), keys.end());
-        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-        ConsolidateConflict k;
-        k.kind = "rank_score_inversion";
-        k.id = "rank_score_inversion|" + g + "|scale=" + scale;
-        k.facts = keys;
-        k.detail["pairs"] = std::move(pairs);
-        for (const std::string& key : keys) {
-          facts[index.at(key)].warnings.push_back({"rank_score_inversion", "see " + k.id, ""});
-        }
-        conflicts.push_back(std::move(k));
-      }
-    }
-  }
-
   // parts_exceed_total over the resolved values.
   void CheckTotals() {
     for (const Fact& total : facts) {
@@ -1009,10 +1166,323 @@ struct Consolidator::Impl {
   }
 };
 
-Consolidator::Consolidator(ConsolidateOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = options;
-  if (impl_->options.max_sources < 0) impl_->options.max_sources = 0;
+// rank_score_inversion within one ranking key (indicator, component, year):
+// `rows` are its resolved rank and score facts in key order. Conflicts go to
+// *conflicts, and each involved fact's warning to warn(key, warning).
+template <typename Warn>
+void CheckRankScore(const std::vector<RankRow>& rows, const std::string& indicator,
+                    const std::string& component, const std::string& year,
+                    std::vector<ConsolidateConflict>* conflicts, Warn warn) {
+  // ranking -> its ranks; subject -> that unit's scores (any scale)
+  std::map<std::string, std::vector<const RankRow*>> rankings;
+  std::unordered_map<std::string, std::vector<const RankRow*>> scores;
+  for (const RankRow& r : rows) {
+    if (r.type == "rank") {
+      rankings[indicator + "|" + component + "|" + year + "|" + r.scope + "|" + Opt(r.out_of)].push_back(&r);
+    } else {
+      scores[r.subject_key].push_back(&r);
+    }
+  }
+  for (auto& [g, ranks] : rankings) {
+    if (ranks.size() < 2) continue;
+    struct Unit {
+      const RankRow* rank;
+      const RankRow* score;
+    };
+    std::map<std::string, std::vector<Unit>> by_scale;
+    for (const RankRow* r : ranks) {
+      auto sit = scores.find(r->subject_key);
+      if (sit == scores.end()) continue;
+      for (const RankRow* s : sit->second) {
+        by_scale[s->scale ? NumText(*s->scale) : std::string("~")].push_back({r, s});
+      }
+    }
+    for (auto& [scale, units] : by_scale) {
+      json pairs = json::array();
+      std::vector<std::string> keys;
+      const size_t n = units.size();
+      std::vector<int> dec(n);
+      for (size_t a = 0; a < n; ++a) dec[a] = DecimalsOf(units[a].score->value);
+      auto unit_json = [](const Unit& u) {
+        return json{{"subject", u.rank->subject_name.empty() ? u.rank->subject_key : u.rank->subject_name},
+                    {"score", NumJson(u.score->value)},
+                    {"rank", NumJson(u.rank->value)}};
+      };
+      for (size_t a = 0; a < n; ++a) {
+        for (size_t b = 0; b < n; ++b) {
+          const double sa = units[a].score->value, sb = units[b].score->value;
+          if (!(sa > sb) || !(units[a].rank->value > units[b].rank->value)) continue;
+          if (AgreeAt(sa, dec[a], sb, dec[b])) continue;
+          pairs.push_back({{"higher_score_worse_rank", unit_json(units[a])},
+                           {"lower_score_better_rank", unit_json(units[b])}});
+          for (const Unit* u : {&units[a], &units[b]}) {
+            keys.push_back(u->rank->key);
+            keys.push_back(u->score->key);
+          }
+        }
+      }
+      if (pairs.empty()) continue;
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      ConsolidateConflict k;
+      k.kind = "rank_score_inversion";
+      k.id = "rank_score_inversion|" + g + "|scale=" + scale;
+      k.facts = keys;
+      k.detail["pairs"] = std::move(pairs);
+      for (const std::string& key : keys) warn(key, Warning{"rank_score_inversion", "see " + k.id, ""});
+      conflicts->push_back(std::move(k));
+    }
+  }
 }
+
+}  // namespace
+
+int DecimalsOf(double v) {
+  for (int d = 0; d < 6; ++d) {
+    if (std::fabs(RoundTo(v, d) - v) <= 1e-9 * std::max(1.0, std::fabs(v))) return d;
+  }
+  return 6;
+}
+
+std::string FactKey(const json& figure) {
+  FigureIn f;
+  FromJson(figure, &f);
+  if (!Usable(f)) return "";
+  std::string subject_key, key;
+  return KeyOf(f, &subject_key, &key) == KeyResult::kOk ? key : std::string();
+}
+
+bool ValuesAgree(double a, double b) { return AgreeAt(a, DecimalsOf(a), b, DecimalsOf(b)); }
+
+// A set of 64-bit document hashes, open addressing at most half full: 16
+// bytes a document (a node-based set costs ~40), the one part of
+// consolidation memory that grows with the corpus.
+class DocSet {
+ public:
+  // True when h was not in the set (and inserts it).
+  bool Insert(uint64_t h) {
+    if (h == 0) h = 1;  // 0 marks an empty slot
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = Mix(h) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == h) return false;
+      if (slots_[i] == 0) {
+        slots_[i] = h;
+        ++size_;
+        return true;
+      }
+    }
+  }
+
+ private:
+  static size_t Mix(uint64_t h) { return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> 17); }
+  void Grow() {
+    std::vector<uint64_t> old(std::max<size_t>(1024, slots_.size() * 2), 0);
+    old.swap(slots_);
+    size_ = 0;
+    for (uint64_t h : old) {
+      if (h != 0) Insert(h);
+    }
+  }
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;
+};
+
+struct Consolidator::Impl {
+  ConsolidateOptions options;
+  ConsolidateStats stats;
+  DocSet seen_docs;  // sha256 prefixes
+  uint64_t doc_serial = 0;
+  bool finished = false;
+  // Usable figures keyed by subject family, in the order they came.
+  std::unique_ptr<ExternalSorter> figures;
+  Status error;  // the first spill error (AddRecord cannot return it)
+  std::string key_buf, subject_key, family, payload;
+
+  explicit Impl(ConsolidateOptions o) : options(std::move(o)) {
+    if (options.max_sources < 0) options.max_sources = 0;
+    // Figures alone are sorted while records come in; the other sorts share
+    // the budget later.
+    figures = std::make_unique<ExternalSorter>(Sorter(options.memory_bytes));
+  }
+
+  ExternalSorter::Options Sorter(size_t bytes) const {
+    return {std::max<size_t>(bytes, 64u << 10), options.temp_dir};
+  }
+
+  // True when the document is new (and marks it seen).
+  bool NewDocument(const std::string& sha256) {
+    ++doc_serial;
+    if (sha256.size() < 16) return true;  // no usable hash: trust it
+    uint64_t h = 0;
+    auto r = std::from_chars(sha256.data(), sha256.data() + 16, h, 16);
+    if (r.ec != std::errc() || r.ptr != sha256.data() + 16) return true;
+    if (!seen_docs.Insert(h)) {
+      ++stats.duplicate_docs;
+      return false;
+    }
+    return true;
+  }
+
+  void AddFigure(const FigureIn& f) {
+    ++stats.figures;
+    switch (KeyOf(f, &subject_key, &key_buf)) {
+      case KeyResult::kNoSubject:
+        ++stats.skipped_no_subject;
+        return;
+      case KeyResult::kNoYear:
+        ++stats.skipped_no_year;
+        return;
+      case KeyResult::kOk:
+        break;
+    }
+    ++stats.used;
+    // The family's hash first: families only need grouping, not an order,
+    // and a hash prefix ends most comparisons in the sort's first 8 bytes.
+    family.assign(8, '\0');
+    family += f.indicator;
+    family += '\x1f';
+    family += f.component;
+    family += '\x1f';
+    family += subject_key;
+    uint64_t h = std::hash<std::string_view>{}(std::string_view(family).substr(8));
+    for (int i = 0; i < 8; ++i) family[i] = static_cast<char>(h >> (56 - 8 * i));
+    payload.clear();
+    PutFigure(f, MakeSource(f), doc_serial, &payload);
+    if (Status s = figures->Add(family, payload); !s.ok() && error.ok()) error = s;
+  }
+
+  Status Finish(FactsSink& out);
+};
+
+Status Consolidator::Impl::Finish(FactsSink& out) {
+  if (!error.ok()) return error;
+  if (Status s = figures->Sort(); !s.ok()) return s;
+  // Figures' buffer is gone; facts take half the budget, the rest a quarter.
+  const size_t budget = options.memory_bytes;
+  ExternalSorter facts_s(Sorter(budget / 2)), ranks_s(Sorter(budget / 4)),
+      conflicts_s(Sorter(budget / 8)), warnings_s(Sorter(budget / 8));
+  Status st;
+  auto check = [&](const Status& s) {
+    if (!s.ok() && st.ok()) st = s;
+  };
+
+  // Each subject family: its facts resolved, its totals checked, then out
+  // to the sorts.
+  FactTable table;
+  table.options = &options;
+  std::string line, row;
+  auto flush = [&] {
+    for (Fact& f : table.facts) table.Resolve(f);
+    table.CheckTotals();
+    for (const Fact& f : table.facts) {
+      PutFactLine(f, &line);
+      check(facts_s.Add(f.key, line));
+      if ((f.type == "rank" || f.type == "score") && f.chosen >= 0) {
+        row.clear();
+        PutRankRow(f, &row);
+        check(ranks_s.Add(RankingKey(f) + '\0' + f.key, row));
+      }
+    }
+    for (const ConsolidateConflict& k : table.conflicts) {
+      ++stats.conflicts;
+      if (k.explained) ++stats.explained_conflicts;
+      check(conflicts_s.Add(k.id, ConflictLine(k)));
+    }
+    table.Clear();
+  };
+  std::string current, doc_id, sha;
+  FigureIn f;
+  uint64_t serial = 0;
+  std::string_view k, p;
+  while (st.ok() && figures->Next(&k, &p)) {
+    if (k != current) {
+      flush();
+      current.assign(k);
+    }
+    if (!GetFigure(p, &f, &serial, &doc_id, &sha)) {
+      check(Status::Error("consolidate: a temporary figure record is corrupt"));
+      break;
+    }
+    table.doc_serial = serial;
+    table.AddFigure(f);
+  }
+  check(figures->status());
+  flush();
+  stats.bytes_spilled += figures->bytes_spilled();
+  figures.reset();
+  if (!st.ok()) return st;
+
+  // Rank/score inversions, one ranking key at a time.
+  if (Status s = ranks_s.Sort(); !s.ok()) return s;
+  std::vector<RankRow> rows;
+  std::vector<ConsolidateConflict> found;
+  auto check_ranking = [&] {
+    if (rows.empty()) return;
+    // The ranking key: indicator \x1f component \x1f year.
+    size_t a = current.find('\x1f'), b = current.find('\x1f', a + 1);
+    CheckRankScore(rows, current.substr(0, a), current.substr(a + 1, b - a - 1), current.substr(b + 1),
+                   &found, [&](const std::string& key, const Warning& w) {
+                     check(warnings_s.Add(key, WarningJson(w)));
+                   });
+    for (const ConsolidateConflict& c : found) {
+      ++stats.conflicts;
+      check(conflicts_s.Add(c.id, ConflictLine(c)));
+    }
+    found.clear();
+    rows.clear();
+  };
+  current.clear();
+  while (st.ok() && ranks_s.Next(&k, &p)) {
+    std::string_view ranking = k.substr(0, k.find('\0'));
+    if (ranking != current) {
+      check_ranking();
+      current.assign(ranking);
+    }
+    if (!GetRankRow(p, &rows.emplace_back())) check(Status::Error("consolidate: a temporary rank record is corrupt"));
+  }
+  check(ranks_s.status());
+  check_ranking();
+  if (!st.ok()) return st;
+
+  // Facts in key order, each with the inversion warnings found for it.
+  if (Status s = facts_s.Sort(); !s.ok()) return s;
+  if (Status s = warnings_s.Sort(); !s.ok()) return s;
+  std::string_view wk, wp;
+  bool have_warning = warnings_s.Next(&wk, &wp);
+  std::string merged;
+  while (st.ok() && facts_s.Next(&k, &p)) {
+    uint32_t end = 0;
+    std::memcpy(&end, p.data(), 4);
+    bool has_warnings = p[4] != '\0';
+    std::string_view fact_line = p.substr(5);
+    ++stats.facts;
+    if (!have_warning || wk != k) {
+      check(out.Fact(fact_line));
+      continue;
+    }
+    merged.assign(fact_line.substr(0, end));
+    for (; have_warning && wk == k; have_warning = warnings_s.Next(&wk, &wp)) {
+      if (has_warnings) merged += ',';
+      merged += wp;
+      has_warnings = true;
+    }
+    merged += fact_line.substr(end);
+    check(out.Fact(merged));
+  }
+  check(facts_s.status());
+  check(warnings_s.status());
+  if (Status s = conflicts_s.Sort(); !s.ok()) return s;
+  while (st.ok() && conflicts_s.Next(&k, &p)) check(out.Conflict(p));
+  check(conflicts_s.status());
+  for (const ExternalSorter* s : {&facts_s, &ranks_s, &conflicts_s, &warnings_s}) {
+    stats.bytes_spilled += s->bytes_spilled();
+  }
+  return st;
+}
+
+Consolidator::Consolidator(ConsolidateOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 Consolidator::~Consolidator() = default;
 
 void Consolidator::AddRecord(const json& record) {
@@ -1041,7 +1511,6 @@ void Consolidator::AddRecord(const json& record) {
     m.AddFigure(f);
   }
 }
-
 void Consolidator::AddDocument(const Document& doc) {
   Impl& m = *impl_;
   ++m.stats.records;
@@ -1126,101 +1595,90 @@ Status Consolidator::AddJsonlFile(const std::string& path) {
   return Status::OK();
 }
 
-void Consolidator::Finish() {
+Status Consolidator::Finish(FactsSink& out) {
   Impl& m = *impl_;
-  if (m.finished) return;
+  if (m.finished) return Status::Error("Consolidator::Finish called twice");
   m.finished = true;
-  for (Fact& f : m.facts) m.Resolve(f);
-  m.CheckRankScore();
-  m.CheckTotals();
-  // Sort facts by key, keeping the index valid.
-  std::sort(m.facts.begin(), m.facts.end(),
-            [](const Fact& a, const Fact& b) { return a.key < b.key; });
-  for (size_t i = 0; i < m.facts.size(); ++i) m.index[m.facts[i].key] = i;
-  std::sort(m.conflicts.begin(), m.conflicts.end(),
-            [](const auto& a, const auto& b) { return a.id < b.id; });
+  return m.Finish(out);
 }
 
 bool Consolidator::finished() const { return impl_->finished; }
-const std::vector<Fact>& Consolidator::facts() const { return impl_->facts; }
-const std::vector<ConsolidateConflict>& Consolidator::conflicts() const { return impl_->conflicts; }
 const ConsolidateStats& Consolidator::stats() const { return impl_->stats; }
 
-size_t Consolidator::MemoryBytes() const {
-  const Impl& m = *impl_;
-  auto src_bytes = [](const FactValue& v) {
-    size_t n = v.sources.capacity() * sizeof(FactSource);
-    for (const FactSource& s : v.sources) {
-      n += s.doc_id.capacity() + s.doc_sha256.capacity() + s.figure_id.capacity() +
-           s.text.capacity() + s.sentence.capacity();
-    }
-    return n;
-  };
-  size_t n = m.facts.capacity() * sizeof(Fact);
-  for (const Fact& f : m.facts) {
-    n += 2 * f.key.capacity() + 48;  // key + its copy in the index, node overhead
-    n += f.values.capacity() * sizeof(FactValue) + src_bytes(f.approx);
-    for (const FactValue& v : f.values) n += src_bytes(v);
-  }
-  n += m.seen_docs.size() * 32;
-  return n;
+Status FactsCollector::Fact(std::string_view line) {
+  facts.push_back(json::parse(line));
+  return Status::OK();
 }
 
-json FactToJson(const Fact& f) { return json::parse(FactToJsonLine(f)); }
-
-json ConflictToJson(const ConsolidateConflict& c) {
-  json j;
-  j["schema"] = "chiso-facts/1";
-  j["record"] = "conflict";
-  j["id"] = c.id;
-  j["kind"] = c.kind;
-  j["facts"] = c.facts;
-  j["explained"] = c.explained;
-  for (auto it = c.detail.begin(); it != c.detail.end(); ++it) j[it.key()] = it.value();
-  return j;
+Status FactsCollector::Conflict(std::string_view line) {
+  conflicts.push_back(json::parse(line));
+  return Status::OK();
 }
 
-std::string FactToJsonLine(const Fact& fact) {
-  std::string line;
-  WriteFact(fact, &line);
-  return line;
+Status TeeFactsSink::Fact(std::string_view line) {
+  if (Status s = a_.Fact(line); !s.ok()) return s;
+  return b_.Fact(line);
 }
 
-Status WriteFactsJsonl(const Consolidator& c, const std::string& path) {
-  const bool to_stdout = path.empty() || path == "-";
+Status TeeFactsSink::Conflict(std::string_view line) {
+  if (Status s = a_.Conflict(line); !s.ok()) return s;
+  return b_.Conflict(line);
+}
+
+Status FactsJsonlWriter::Open(const std::string& path, std::unique_ptr<FactsJsonlWriter>* out) {
+  std::unique_ptr<FactsJsonlWriter> w(new FactsJsonlWriter());
+  w->path_ = path;
+  w->to_stdout_ = path.empty() || path == "-";
   // A device or pipe (/dev/null, a FIFO) is written in place: never renamed over.
   struct stat st {};
-  const bool direct = !to_stdout && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-  const std::string tmp = direct ? path : path + ".tmp";
-  std::FILE* out = to_stdout ? stdout : std::fopen(tmp.c_str(), "wb");
-  if (out == nullptr) return Status::Error(tmp + ": cannot open for writing");
-  std::string line;
-  bool ok = true;
-  auto put = [&](const json& j) {
-    line = j.dump(-1, ' ', false, json::error_handler_t::replace);
-    line.push_back('\n');
-    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) ok = false;
-  };
-  for (const Fact& f : c.facts()) {
-    line.clear();
-    WriteFact(f, &line);
-    line.push_back('\n');
-    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) ok = false;
-  }
-  for (const ConsolidateConflict& k : c.conflicts()) put(ConflictToJson(k));
-  if (std::fflush(out) != 0) ok = false;
-  if (to_stdout) return ok ? Status::OK() : Status::Error("write failed on stdout");
-  if (std::fclose(out) != 0) ok = false;
-  if (!ok) {
-    if (!direct) std::remove(tmp.c_str());
-    return Status::Error(tmp + ": write failed");
-  }
-  if (direct) return Status::OK();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::Error("cannot rename " + tmp + " to " + path);
+  w->direct_ = !w->to_stdout_ && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  w->tmp_ = w->direct_ ? path : path + ".tmp";
+  w->out_ = w->to_stdout_ ? stdout : std::fopen(w->tmp_.c_str(), "wb");
+  if (w->out_ == nullptr) return Status::Error(w->tmp_ + ": cannot open for writing");
+  *out = std::move(w);
+  return Status::OK();
+}
+
+FactsJsonlWriter::~FactsJsonlWriter() {
+  if (out_ == nullptr || to_stdout_) return;
+  std::fclose(out_);
+  if (!direct_) std::remove(tmp_.c_str());
+}
+
+Status FactsJsonlWriter::Put(std::string_view line) {
+  if (std::fwrite(line.data(), 1, line.size(), out_) != line.size() || std::fputc('\n', out_) == EOF) {
+    failed_ = true;
+    return Status::Error((to_stdout_ ? std::string("stdout") : tmp_) + ": write failed");
   }
   return Status::OK();
+}
+
+Status FactsJsonlWriter::Close() {
+  if (out_ == nullptr) return Status::Error(path_ + ": closed twice");
+  bool ok = !failed_ && std::fflush(out_) == 0;
+  if (to_stdout_) {
+    out_ = nullptr;
+    return ok ? Status::OK() : Status::Error("write failed on stdout");
+  }
+  if (std::fclose(out_) != 0) ok = false;
+  out_ = nullptr;
+  if (!ok) {
+    if (!direct_) std::remove(tmp_.c_str());
+    return Status::Error(tmp_ + ": write failed");
+  }
+  if (direct_) return Status::OK();
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    std::remove(tmp_.c_str());
+    return Status::Error("cannot rename " + tmp_ + " to " + path_);
+  }
+  return Status::OK();
+}
+
+Status WriteFactsJsonl(Consolidator& c, const std::string& path) {
+  std::unique_ptr<FactsJsonlWriter> w;
+  if (Status s = FactsJsonlWriter::Open(path, &w); !s.ok()) return s;
+  if (Status s = c.Finish(*w); !s.ok()) return s;
+  return w->Close();
 }
 
 }  // namespace chiso

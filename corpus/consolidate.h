@@ -1,14 +1,13 @@
 // Cross-document consolidation: one fact per fact key, conflicts found and
 // explained (issue 11).
 //
-// A Consolidator reads `chiso/1` records (one document each, streamed: a
-// record is folded into per-fact aggregates and dropped) and, at Finish(),
-// yields one Fact per fact key and a Conflict for every disagreement.
+// A Consolidator reads `chiso/1` records (one document each, streamed) and,
+// at Finish(), streams one fact per fact key and a conflict record for every
+// disagreement to a FactsSink, as chiso-facts/1 JSON objects.
 //
 //   chiso::Consolidator c;
 //   for (path : inputs) if (Status s = c.AddJsonlFile(path); !s.ok()) ...;
-//   c.Finish();
-//   chiso::WriteFactsJsonl(c, "facts.jsonl");
+//   chiso::Status s = chiso::WriteFactsJsonl(c, "facts.jsonl");  // Finish()es c
 //
 // Fact key. type, indicator, component, subject (kind + id; a folded
 // SubjectNameKey when the id is empty), year, and where they apply: scale
@@ -75,12 +74,17 @@
 // costing a quarter of an unexplained one. Approximate-only facts: base of
 // their documents times 0.5.
 //
-// Memory. Per fact: the key fields, one small struct per distinct value
-// cluster, and at most `max_sources` FactSource per cluster (the rest are
-// only counted), plus ~32 bytes per distinct document (duplicate detection:
-// a hash set of sha256 prefixes). Nothing grows with the number of figures
-// of a fact; a source's text and sentence are copied only when it is kept.
-// Measured by bench/consolidate_bench.cc (time, aggregate bytes, peak RSS).
+// Memory: flat in the number of figures, facts and conflicts. Figures are
+// written to an external sort (corpus/external_sort.h) keyed by subject
+// family (indicator, component, subject): everything the value checks,
+// change arithmetic, year shift and totals compare lives in one family, so
+// families are consolidated one at a time. Facts, the rank/score rows of each
+// ranking (indicator, component, year) and conflicts go through three more
+// external sorts, so facts come out in key order and conflicts in id order
+// while memory holds one family, one ranking and the sort buffers
+// (ConsolidateOptions::memory_bytes in all). Only the set of documents seen
+// (16 bytes a document, for duplicate detection) grows with the corpus.
+// Measured by bench/consolidate_bench.cc and bench/consolidate_memory.sh.
 //
 // Thread-safety: a Consolidator is not thread-safe; use one per thread.
 // Nothing here prints, throws or aborts.
@@ -89,6 +93,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -103,69 +108,31 @@ namespace chiso {
 
 struct ConsolidateOptions {
   // Sources kept per value cluster of a fact (more are counted, not kept).
-  // Each kept source costs ~0.5 KB (text and sentence included), so this
-  // bounds memory per fact. Default 4; 0 keeps none.
+  // Default 4; 0 keeps none.
   int max_sources = 4;
-};
-
-// One figure of one document supporting (or contradicting) a fact.
-struct FactSource {
-  std::string doc_id, doc_sha256, figure_id;
-  int64_t span_begin = -1, span_end = -1;  // code points, as in the record
-  std::string text, sentence;
-  std::optional<int> year;  // the year as the article gave it
-  double value = 0;
-  std::string approx;
-};
-
-// A cluster of agreeing values of one fact key.
-struct FactValue {
-  double value = 0;  // representative: the most precise value seen
-  int decimals = 0;
-  size_t docs = 0;     // distinct documents
-  size_t figures = 0;  // figures (a document may repeat one)
-  double log_miss = 0; // sum over documents of log(1 - c_d), for noisy-OR
-  std::vector<FactSource> sources;  // the first max_sources
-  std::string explanation;          // "", "year_shift", "change_arithmetic"
-  std::string explanation_detail;   // in words
-  uint64_t last_doc = 0;            // internal: serial of the last document
-};
-
-struct Fact {
-  std::string key;
-  std::string type, indicator, component;
-  Subject subject;
-  std::string subject_key;  // kind:id or kind:folded-name
-  int year = 0;
-  std::optional<double> scale;
-  std::optional<int> out_of, from_year;
-  std::string scope, measure, direction, object, status, level, unit;
-
-  std::vector<FactValue> values;  // exact clusters, first seen first
-  FactValue approx;               // approximate mentions (value = first)
-  size_t docs = 0;                // distinct documents mentioning the key
-  uint64_t last_doc = 0;          // internal
-
-  // Filled by Finish().
-  int chosen = -1;       // index into values; -1: approximate-only fact
-  double value = 0;      // the consolidated value
-  double confidence = 0;
-  std::string conflict;  // id of its value_disagreement conflict, or ""
-  std::vector<Warning> warnings;  // code: year_shift, change_arithmetic, conflict, ...
-};
-
-struct ConsolidateConflict {
-  std::string id;    // "value|<fact key>", "rank_score_inversion|...", ...
-  std::string kind;  // value_disagreement | rank_score_inversion | parts_exceed_total
-  std::vector<std::string> facts;  // keys of the facts involved
-  bool explained = false;  // value_disagreement: every losing cluster explained
-  nlohmann::json detail;   // kind-specific; see ConflictToJson
+  // Memory for the external sorts' buffers, in all; beyond it they spill to
+  // temporary files in temp_dir ("" -> $TMPDIR or /tmp).
+  size_t memory_bytes = 64u << 20;
+  std::string temp_dir;
 };
 
 struct ConsolidateStats {
   size_t records = 0, figures = 0, used = 0;
   size_t error_records = 0, duplicate_docs = 0;
   size_t skipped_no_subject = 0, skipped_no_year = 0, skipped_bad = 0;
+  // Filled by Finish().
+  size_t facts = 0, conflicts = 0, explained_conflicts = 0;
+  uint64_t bytes_spilled = 0;  // written to temporary sort runs
+};
+
+// Receives a consolidation's output: every fact in key order, then every
+// conflict in id order, each one JSON object (no newline). A failed call
+// stops Finish() with that status.
+class FactsSink {
+ public:
+  virtual ~FactsSink() = default;
+  virtual Status Fact(std::string_view json) = 0;
+  virtual Status Conflict(std::string_view json) = 0;
 };
 
 class Consolidator {
@@ -175,7 +142,7 @@ class Consolidator {
 
   // Folds one chiso/1 record in. Records with an error, without figures, or
   // whose doc.sha256 was seen before add no facts. Malformed figures (no
-  // type or numeric value) are skipped and counted. REQUIRES: !finished().
+  // type or numeric value) are skipped and counted. REQUIRES: not finished.
   void AddRecord(const nlohmann::json& record);
 
   // Same for a processed Document (spans converted to code points).
@@ -186,23 +153,59 @@ class Consolidator {
   // reason" (records before it stay added).
   Status AddJsonlFile(const std::string& path);
 
-  // Resolves values, runs the checks, sorts facts by key. Call once.
-  void Finish();
+  // Resolves values, runs the checks and streams facts and conflicts to
+  // `out`. Call once. Fails on a sink error or a temporary-file error (which
+  // AddRecord/AddDocument could not report).
+  Status Finish(FactsSink& out);
   bool finished() const;
 
-  // After Finish(): facts sorted by key; conflicts sorted by id.
-  const std::vector<Fact>& facts() const;
-  const std::vector<ConsolidateConflict>& conflicts() const;
   const ConsolidateStats& stats() const;
-
-  // Estimated bytes held by the aggregates (facts, clusters, sources, seen
-  // documents). O(facts + docs), independent of the number of figures.
-  size_t MemoryBytes() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Keeps everything, parsed: for tests and small corpora (memory O(facts)).
+class FactsCollector : public FactsSink {
+ public:
+  Status Fact(std::string_view json) override;
+  Status Conflict(std::string_view json) override;
+  std::vector<nlohmann::json> facts, conflicts;
+};
+
+// Sends everything to two sinks (a facts file and a database, say).
+class TeeFactsSink : public FactsSink {
+ public:
+  TeeFactsSink(FactsSink& a, FactsSink& b) : a_(a), b_(b) {}
+  Status Fact(std::string_view json) override;
+  Status Conflict(std::string_view json) override;
+
+ private:
+  FactsSink &a_, &b_;
+};
+
+// Writes one JSON object per line to `path` ("-" or empty: stdout) through a
+// temporary file renamed by Close(); a device or pipe is written in place.
+// Destroyed without Close(), it removes the temporary file.
+class FactsJsonlWriter : public FactsSink {
+ public:
+  static Status Open(const std::string& path, std::unique_ptr<FactsJsonlWriter>* out);
+  ~FactsJsonlWriter() override;
+  Status Fact(std::string_view json) override { return Put(json); }
+  Status Conflict(std::string_view json) override { return Put(json); }
+  Status Close();
+
+ private:
+  FactsJsonlWriter() = default;
+  Status Put(std::string_view json);
+  std::string path_, tmp_;
+  std::FILE* out_ = nullptr;
+  bool to_stdout_ = false, direct_ = false, failed_ = false;
+};
+
+// c.Finish() into a FactsJsonlWriter for `path`.
+Status WriteFactsJsonl(Consolidator& c, const std::string& path);
 
 // The fact key of a chiso/1 figure object ("" when it cannot be a fact:
 // unknown subject, no year, no type or value). Conflict ids are built from it:
@@ -215,28 +218,22 @@ bool ValuesAgree(double a, double b);
 // Decimals of the shortest decimal form of v (0..6).
 int DecimalsOf(double v);
 
-// {"schema": "chiso-facts/1", "record": "fact", "key", "type", "indicator",
-//  "component", "subject": {kind, name, id}, "year", <key fields that apply>,
-//  "value", "approx" (null or the approx word when approximate-only), "unit",
-//  "sources" (independent documents supporting the value), "documents" (all
-//  documents mentioning the key), "confidence", "conflict" (id or null),
-//  "supporting": [source...], "approximate": [source...], "warnings": [...]}
-// A source: {doc, sha256, figure, span, text, sentence, year, value, approx}.
-nlohmann::json FactToJson(const Fact& fact);
-// The same object written straight to one line (no DOM): what
-// WriteFactsJsonl writes; FactToJson is this line parsed.
-std::string FactToJsonLine(const Fact& fact);
-// {"schema": "chiso-facts/1", "record": "conflict", "id", "kind", "facts",
-//  "explained", ...detail}: value_disagreement adds "values": [{value, docs,
-//  figures, chosen, explanation, explanation_detail, sources}];
-//  rank_score_inversion adds "pairs": [{better_score: {subject, score, rank},
-//  worse_score: {...}}]; parts_exceed_total adds "total", "parts", "sum".
-nlohmann::json ConflictToJson(const ConsolidateConflict& conflict);
-
-// Writes every fact, then every conflict, one JSON object per line, to
-// `path` ("-" or empty: stdout) through a temporary file renamed at the end.
-// REQUIRES: c.finished().
-Status WriteFactsJsonl(const Consolidator& c, const std::string& path);
+// The records, as FactsSink receives them:
+// fact: {"schema": "chiso-facts/1", "record": "fact", "key", "type",
+//  "indicator", "component", "subject": {kind, name, id}, "year", <key fields
+//  that apply>, "value", "approx" (null or the approx word when
+//  approximate-only), "unit", "sources" (independent documents supporting the
+//  value), "documents" (all documents mentioning the key), "confidence",
+//  "conflict" (id or null), "supporting": [source...], "approximate":
+//  [source...], "warnings": [{code, message}...]}
+//  A source: {doc, sha256, figure, span, text, sentence, year, value, approx}.
+// conflict: {"schema": "chiso-facts/1", "record": "conflict", "id", "kind",
+//  "facts", "explained", ...detail}: value_disagreement adds "values":
+//  [{value, docs, figures, chosen, explanation, explanation_detail,
+//  sources}]; rank_score_inversion adds "pairs":
+//  [{higher_score_worse_rank: {subject, score, rank},
+//  lower_score_better_rank: {...}}]; parts_exceed_total adds "total",
+//  "parts", "sum".
 
 }  // namespace chiso
 

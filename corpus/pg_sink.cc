@@ -442,30 +442,95 @@ Status PgSink::Count(Counts* out) {
   return Status::OK();
 }
 
-Status PgSink::ReplaceFacts(const Consolidator& cons) {
+namespace {
+// COPY rows of one table spooled to an unlinked temporary file in pieces of
+// whole rows: memory stays flat in the number of facts, and a retried
+// transaction can send the same rows again.
+class CopySpool {
+ public:
+  ~CopySpool() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  CopyRows rows;
+
+  // Moves buffered rows to the file: once they fill a piece, or all.
+  Status Spill(bool all) {
+    std::string& d = rows.data();
+    if (d.empty() || (!all && d.size() < kPiece)) return Status::OK();
+    if (file_ == nullptr && (file_ = std::tmpfile()) == nullptr) {
+      return Status::Error("cannot create a temporary file for COPY rows");
+    }
+    if (std::fwrite(d.data(), 1, d.size(), file_) != d.size()) {
+      return Status::Error("cannot write COPY rows to a temporary file (disk full?)");
+    }
+    pieces_.push_back(d.size());
+    d.clear();
+    return Status::OK();
+  }
+
+  // One COPY per piece, all inside the caller's transaction.
+  template <typename Conn>
+  Status Send(Conn& c, const std::string& table, std::string* state) {
+    if (pieces_.empty()) return Status::OK();
+    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
+      return Status::Error("cannot read back COPY rows");
+    }
+    std::string piece;
+    for (size_t n : pieces_) {
+      piece.resize(n);
+      if (std::fread(piece.data(), 1, n, file_) != n) return Status::Error("cannot read back COPY rows");
+      if (Status s = c.Copy(table, piece, state); !s.ok()) return s;
+    }
+    return Status::OK();
+  }
+
+ private:
+  static constexpr size_t kPiece = 8u << 20;
+  std::FILE* file_ = nullptr;
+  std::vector<size_t> pieces_;
+};
+
+class PgFactsRows : public FactsSink {
+ public:
+  CopySpool facts, sources, conflicts, links;
+
+  Status Fact(std::string_view line) override {
+    json j = json::parse(line);
+    facts.rows.Row(facts_rows::Fact(j), kFactTypes);
+    for (const auto& row : facts_rows::Sources(j)) sources.rows.Row(row, kSourceTypes);
+    return Spill(false);
+  }
+  Status Conflict(std::string_view line) override {
+    json j = json::parse(line);
+    conflicts.rows.Row(facts_rows::Conflict(j), kConflictTypes);
+    for (const auto& row : facts_rows::ConflictFacts(j)) links.rows.Row(row, kConflictFactTypes);
+    return Spill(false);
+  }
+  Status Spill(bool all) {
+    for (CopySpool* s : {&facts, &sources, &conflicts, &links}) {
+      if (Status e = s->Spill(all); !e.ok()) return e;
+    }
+    return Status::OK();
+  }
+};
+}  // namespace
+
+Status PgSink::ReplaceFacts(const FactsProducer& produce) {
   Conn& c = *conn_;
   if (Status s = Commit(); !s.ok()) return s;
-  CopyRows facts, sources, conflicts, links;
-  for (const Fact& f : cons.facts()) {
-    json j = FactToJson(f);
-    facts.Row(facts_rows::Fact(j), kFactTypes);
-    for (const auto& row : facts_rows::Sources(j)) sources.Row(row, kSourceTypes);
-  }
-  for (const ConsolidateConflict& k : cons.conflicts()) {
-    json j = ConflictToJson(k);
-    conflicts.Row(facts_rows::Conflict(j), kConflictTypes);
-    for (const auto& row : facts_rows::ConflictFacts(j)) links.Row(row, kConflictFactTypes);
-  }
+  PgFactsRows rows;
+  if (Status s = produce(rows); !s.ok()) return s;
+  if (Status s = rows.Spill(true); !s.ok()) return s;
   return c.Transaction(
       [&](std::string* state) -> Status {
         if (Status e = c.Exec(kFactsLock, state); !e.ok()) return e;
         if (Status e = c.Exec("TRUNCATE conflict_facts, conflicts, fact_sources, facts", state); !e.ok()) {
           return e;
         }
-        if (Status e = c.Copy("facts", facts.data(), state); !e.ok()) return e;
-        if (Status e = c.Copy("fact_sources", sources.data(), state); !e.ok()) return e;
-        if (Status e = c.Copy("conflicts", conflicts.data(), state); !e.ok()) return e;
-        return c.Copy("conflict_facts", links.data(), state);
+        if (Status e = rows.facts.Send(c, "facts", state); !e.ok()) return e;
+        if (Status e = rows.sources.Send(c, "fact_sources", state); !e.ok()) return e;
+        if (Status e = rows.conflicts.Send(c, "conflicts", state); !e.ok()) return e;
+        return rows.links.Send(c, "conflict_facts", state);
       },
       &retries_);
 }

@@ -45,7 +45,7 @@ class PgSink : public RecordSink {
   Status Add(const nlohmann::json& record) override;
   Status Commit() override;
   Status Count(Counts* out) override;
-  Status ReplaceFacts(const Consolidator& c) override;
+  Status ReplaceFacts(const FactsProducer& produce) override;
 
   // Transactions retried after a serialization failure or deadlock.
   int retries() const { return retries_; }

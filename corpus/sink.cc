@@ -646,19 +646,19 @@ Status SqliteSink::Count(Counts* out) {
   return count("SELECT count(*) FROM warnings", &out->warnings);
 }
 
-Status SqliteSink::ReplaceFacts(const Consolidator& c) {
+Status SqliteSink::ReplaceFacts(const FactsProducer& produce) {
   Db& d = *db_;
   if (Status s = Commit(); !s.ok()) return s;
   if (Status s = d.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   d.in_transaction = true;
-  Status s = FillFacts(c);
+  Status s = FillFacts(produce);
   if (s.ok()) return Commit();
   d.Exec("ROLLBACK");  // all or nothing
   d.in_transaction = false;
   return s;
 }
 
-Status SqliteSink::FillFacts(const Consolidator& c) {
+Status SqliteSink::FillFacts(const FactsProducer& produce) {
   Db& d = *db_;
   if (Status s = d.Exec("DELETE FROM conflict_facts; DELETE FROM conflicts; "
                         "DELETE FROM fact_sources; DELETE FROM facts;");
@@ -689,21 +689,33 @@ Status SqliteSink::FillFacts(const Consolidator& c) {
     sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? Status::OK() : d.Error("insert fact");
   };
-  for (const Fact& f : c.facts()) {
-    nlohmann::json j = FactToJson(f);
-    if (Status s = put(fact.st, facts_rows::Fact(j)); !s.ok()) return s;
-    for (const auto& row : facts_rows::Sources(j)) {
-      if (Status s = put(source.st, row); !s.ok()) return s;
+  // Rows as the consolidation streams them.
+  class Rows : public FactsSink {
+   public:
+    Rows(decltype(put)& put, Insert& fact, Insert& source, Insert& conflict, Insert& link)
+        : put_(put), fact_(fact), source_(source), conflict_(conflict), link_(link) {}
+    Status Fact(std::string_view line) override {
+      nlohmann::json j = nlohmann::json::parse(line);
+      if (Status s = put_(fact_.st, facts_rows::Fact(j)); !s.ok()) return s;
+      for (const auto& row : facts_rows::Sources(j)) {
+        if (Status s = put_(source_.st, row); !s.ok()) return s;
+      }
+      return Status::OK();
     }
-  }
-  for (const ConsolidateConflict& k : c.conflicts()) {
-    nlohmann::json j = ConflictToJson(k);
-    if (Status s = put(conflict.st, facts_rows::Conflict(j)); !s.ok()) return s;
-    for (const auto& row : facts_rows::ConflictFacts(j)) {
-      if (Status s = put(link.st, row); !s.ok()) return s;
+    Status Conflict(std::string_view line) override {
+      nlohmann::json j = nlohmann::json::parse(line);
+      if (Status s = put_(conflict_.st, facts_rows::Conflict(j)); !s.ok()) return s;
+      for (const auto& row : facts_rows::ConflictFacts(j)) {
+        if (Status s = put_(link_.st, row); !s.ok()) return s;
+      }
+      return Status::OK();
     }
-  }
-  return Status::OK();
+
+   private:
+    decltype(put)& put_;
+    Insert &fact_, &source_, &conflict_, &link_;
+  } rows(put, fact, source, conflict, link);
+  return produce(rows);
 }
 
 // ---------------------------------------------------------------- facts rows

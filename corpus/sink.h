@@ -23,6 +23,7 @@
 #define CHISO_CORPUS_SINK_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -131,10 +132,13 @@ class RecordSink {
   };
   virtual Status Count(Counts* out) = 0;
 
-  // Replaces the whole content of the facts tables with c's facts and
-  // conflicts, in one transaction: rerunning a consolidation never doubles.
-  // REQUIRES: c.finished().
-  virtual Status ReplaceFacts(const Consolidator& c) = 0;
+  // Replaces the whole content of the facts tables, in one transaction, with
+  // the facts and conflicts `produce` sends to the FactsSink it is given
+  // (typically Consolidator::Finish): rerunning a consolidation never
+  // doubles, and a failed one leaves the tables as they were. Memory stays
+  // flat in the number of facts.
+  using FactsProducer = std::function<Status(FactsSink&)>;
+  virtual Status ReplaceFacts(const FactsProducer& produce) = 0;
 };
 
 // True for "postgresql://..." and "postgres://..." targets.
@@ -154,14 +158,14 @@ class SqliteSink : public RecordSink {
   Status Add(const nlohmann::json& record) override;
   Status Commit() override;
   Status Count(Counts* out) override;
-  Status ReplaceFacts(const Consolidator& c) override;
+  Status ReplaceFacts(const FactsProducer& produce) override;
 
   static constexpr int kSchemaVersion = 1;
 
  private:
   struct Db;
   SqliteSink();
-  Status FillFacts(const Consolidator& c);  // inside ReplaceFacts' transaction
+  Status FillFacts(const FactsProducer& produce);  // inside ReplaceFacts' transaction
   std::unique_ptr<Db> db_;
 };
 

@@ -78,7 +78,6 @@ class ReviewSiteTest : public ::testing::Test {
         R"("figures":[],"warnings":[],"error":{"code":"pdf_corrupt","message":"bad xref <0>"}})"
         "\n";
     std::ofstream(*dir_ / "run.jsonl") << lines;
-    c.Finish();
     ASSERT_TRUE(WriteFactsJsonl(c, (*dir_ / "facts.jsonl").string()).ok());
   }
   static void TearDownTestSuite() {

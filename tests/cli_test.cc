@@ -145,6 +145,15 @@ TEST(Cli, ExtractConsolidateEqualsConsolidateOnTheOutput) {
   EXPECT_FALSE(a.empty());
   EXPECT_EQ(a, read(facts2));
   EXPECT_EQ(a, read(facts3));
+  // With --memory and --temp-dir, to stdout: the same (consolidate_test
+  // checks that spilling changes nothing); a missing --temp-dir is refused.
+  std::string tmp = (dir / "tmp").string();
+  fs::create_directories(tmp);
+  Result spilled = Sh("consolidate -q --memory 1 --temp-dir " + tmp + " " + out);
+  ASSERT_EQ(spilled.code, 0);
+  EXPECT_EQ(spilled.out, a);
+  EXPECT_TRUE(fs::is_empty(tmp));  // run files are unlinked at once
+  EXPECT_NE(Sh("consolidate -q --memory 1 --temp-dir " + tmp + "/missing " + out).code, 0);
   // The seeds' Hà Giang PAR INDEX disagreement is among the conflicts.
   EXPECT_NE(a.find("\"record\":\"conflict\""), std::string::npos);
   EXPECT_NE(a.find("change_arithmetic"), std::string::npos);

@@ -394,6 +394,41 @@ TEST_F(PgTest, ReadmeQueriesReturnTheExpectedRows) {
   }
 }
 
+// More facts than one COPY piece holds (8 MB of rows): the rows are spooled
+// through a temporary file and sent as several COPYs in one transaction.
+TEST_F(PgTest, FactsLargerThanOneCopyPieceAllArrive) {
+  const std::string run = P("many.jsonl"), lite = P("many.sqlite");
+  {
+    std::ofstream out(run);
+    const std::string sentence(1500, 'x');
+    for (int d = 0; d < 160; ++d) {
+      json figures = json::array();
+      for (int u = 0; u < 50; ++u) {
+        const std::string id = "p" + std::to_string(d) + "-" + std::to_string(u);
+        figures.push_back({{"id", "f" + std::to_string(u + 1)}, {"type", "score"}, {"indicator", "PCI"},
+                           {"subject", {{"kind", "province"}, {"name", id}, {"id", id}}},
+                           {"year", 2022}, {"value", 60.5}, {"scale", 100}, {"span", {0, 4}},
+                           {"text", "60,5"}, {"sentence", sentence}, {"confidence", 0.9}});
+      }
+      std::string sha = std::to_string(1000 + d);
+      sha.resize(64, 'a');
+      out << json{{"schema", "chiso/1"}, {"doc", {{"id", "d" + std::to_string(d)}, {"sha256", sha}}},
+                  {"figures", figures}, {"warnings", json::array()}, {"error", nullptr}}
+                 .dump()
+          << "\n";
+    }
+  }
+  Result r = Chiso("consolidate -q " + run + " --db " + url_);
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(Chiso("consolidate -q " + run + " --db " + lite).code, 0);
+  PgConn pg(url_);
+  Lite sq(lite);
+  EXPECT_EQ(pg.Count("facts"), 8000);
+  EXPECT_EQ(pg.Count("fact_sources"), 8000);
+  EXPECT_EQ(sq.Count("fact_sources"), 8000);
+  EXPECT_EQ(pg.Count("fact_sources WHERE length(sentence) = 1500"), 8000);
+}
+
 // The seeds: every fact and conflict of `consolidate -o` is in the tables, the
 // Hà Giang PAR INDEX conflict explained; a rerun replaces, never doubles.
 TEST_F(PgTest, FactsTablesHoldTheConsolidationAndARerunReplacesThem) {

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace chiso {
@@ -11,11 +12,14 @@ LibPq g_libpq;
 std::string g_why;
 
 void Load() {
+  // CHISO_LIBPQ names another file (tests: a missing one).
+  const char* env = std::getenv("CHISO_LIBPQ");
+  const char* file = env && *env ? env : "libpq.so.5";
   // RTLD_LOCAL: libpq's symbols stay out of the global namespace.
-  void* lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+  void* lib = dlopen(file, RTLD_NOW | RTLD_LOCAL);
   if (lib == nullptr) {
     const char* e = dlerror();
-    g_why = std::string("cannot load libpq (install libpq5): ") + (e ? e : "libpq.so.5 not found");
+    g_why = std::string("cannot load libpq (install libpq5): ") + (e ? e : file);
     return;
   }
   LibPq table;
@@ -24,7 +28,7 @@ void Load() {
   table.name##_fn = reinterpret_cast<decltype(LibPq::name##_fn)>(dlsym(lib, #name));  \
   if (table.name##_fn == nullptr && complete) {                                       \
     complete = false;                                                                 \
-    g_why = "libpq.so.5 has no " #name " (libpq too old?)";                           \
+    g_why = std::string(file) + " has no " #name " (libpq too old?)";                   \
   }
   CHISO_LIBPQ_FUNCTIONS(CHISO_LIBPQ_LOOKUP)
 #undef CHISO_LIBPQ_LOOKUP

@@ -34,8 +34,9 @@ struct LibPq {
 #undef CHISO_LIBPQ_FIELD
 };
 
-// Loads libpq on the first call. Returns true, or false with `why` set (the
-// library or one of its functions is missing), and the same on later calls.
+// Loads libpq (libpq.so.5, or the file $CHISO_LIBPQ names) on the first call.
+// Returns true, or false with `why` set (the library or one of its functions
+// is missing), and the same on later calls.
 bool LoadLibPq(std::string* why);
 
 // The loaded functions. REQUIRES: LoadLibPq returned true.

@@ -24,14 +24,14 @@
 // most 6. Exact values of one key are clustered: a value joins the
 // first cluster whose representative (the most precise value seen) it agrees
 // with. Approximate figures ("trên 83") never vote and never conflict; they
-// are kept apart (FactValue approx) and give the fact's value only when no
+// are kept apart ("approximate") and give the fact's value only when no
 // exact figure exists.
 //
 // Independent sources are distinct documents (doc sha256): a record whose
 // sha256 was already consolidated adds nothing (Stats::duplicate_docs), and
 // figures of one document count once per cluster.
 //
-// Conflicts (ConsolidateConflict::kind):
+// Conflicts (a conflict record's "kind"):
 //   value_disagreement  one key, two or more exact clusters from different
 //     documents (values that differ within a single document only are a
 //     warning "ambiguous_in_document" on the fact: the key does not tell

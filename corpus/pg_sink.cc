@@ -1,6 +1,6 @@
 #include "corpus/pg_sink.h"
 
-#include <libpq-fe.h>
+#include "corpus/libpq.h"  // libpq, loaded on first use
 
 #include <chrono>
 #include <cmath>
@@ -283,6 +283,7 @@ Status PgSink::Open(const std::string& url, std::unique_ptr<PgSink>* out) {
   std::unique_ptr<PgSink> sink(new PgSink());
   Conn& c = *sink->conn_;
   c.url = RedactUrl(url);
+  if (std::string why; !LoadLibPq(&why)) return Status::Error("postgresql: " + why);
   // Later entries override earlier ones: the URL may set its own timeout,
   // but the encoding is always UTF-8 (records are UTF-8).
   const char* keys[] = {"connect_timeout", "dbname", "client_encoding", "application_name", nullptr};

@@ -1,6 +1,5 @@
 #include "extract/gazetteer.h"
 
-#include <re2/re2.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -34,8 +33,28 @@ bool IsSeparator(char32_t cp) {
   }
 }
 
-// RE2 class for the separators above (RE2's \s is [\t\n\f\r ]).
-constexpr char kSeparatorClass[] = "[\\s\\x{0B}.,&\\-\\x{A0}\\x{2013}\\x{2014}]*";
+// The trie's edge for `c`, or -1 when `c` cannot be in an alias word.
+int TrieIndex(char c) {
+  if (c >= 'a' && c <= 'z') return c - 'a';
+  if (c >= '0' && c <= '9') return 26 + (c - '0');
+  return -1;
+}
+
+// A word character on either side of a word boundary (RE2's \b, which the
+// matcher used to be: ASCII letters, digits, '_').
+bool IsWordByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The end of the run of separators starting at byte `at` of folded text.
+size_t SkipSeparators(std::string_view s, size_t at) {
+  while (at < s.size()) {
+    size_t next = at;
+    if (!IsSeparator(DecodeUtf8(s, &next))) break;
+    at = next;
+  }
+  return at;
+}
 
 bool IsCombiningMark(char32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
 
@@ -406,7 +425,7 @@ class GazetteerLoader {
         !(s = LoadComponents()).ok() || !(s = LoadExclusions()).ok() ||
         !(s = LoadSurnames()).ok() ||
         !(s = CheckLinks()).ok() || !(s = CheckRegionCounts()).ok() ||
-        !(s = IndexAliases()).ok() || !(s = Compile()).ok()) {
+        !(s = IndexAliases()).ok()) {
       return s;
     }
     *out = std::move(gaz_);
@@ -694,17 +713,32 @@ class GazetteerLoader {
       return f.canonical == form.canonical && f.mask == form.mask;
     });
     if (!duplicate) info.forms.push_back(std::move(form));
-    std::string pattern;
-    for (const std::string& t : tokens) {
-      if (!pattern.empty()) pattern += kSeparatorClass;
-      pattern += t;
+    std::vector<Gazetteer::TrieNode>& trie = gaz_->trie_;
+    int32_t node = 0;
+    for (size_t k = 0; k < tokens.size(); ++k) {
+      if (k > 0) {
+        if (trie[node].boundary < 0) {
+          trie[node].boundary = static_cast<int32_t>(trie.size());
+          trie.emplace_back();
+        }
+        node = trie[node].boundary;
+      }
+      for (char c : tokens[k]) {
+        int i = TrieIndex(c);
+        if (trie[node].next[i] < 0) {
+          trie[node].next[i] = static_cast<int32_t>(trie.size());
+          trie.emplace_back();
+        }
+        node = trie[node].next[i];
+      }
     }
-    patterns_.insert(std::move(pattern));
+    trie[node].accept = true;
     return Status::OK();
   }
 
   Status IndexAliases() {
     gaz_->keys_ = std::make_unique<Gazetteer::KeyMap>();
+    gaz_->trie_.assign(1, Gazetteer::TrieNode());
     Status s;
     for (const Entity& e : gaz_->entities_) {
       for (const std::string& alias : e.aliases) {
@@ -717,32 +751,11 @@ class GazetteerLoader {
     return Status::OK();
   }
 
-  Status Compile() {
-    std::string pattern = "\\b(?:";
-    bool first = true;
-    for (const std::string& p : patterns_) {
-      if (!first) pattern += '|';
-      pattern += p;
-      first = false;
-    }
-    pattern += ")\\b";
-    RE2::Options options;
-    options.set_longest_match(true);
-    options.set_log_errors(false);
-    options.set_max_mem(int64_t{64} << 20);
-    gaz_->re_ = std::make_unique<RE2>(pattern, options);
-    if (!gaz_->re_->ok()) {
-      return Status::Error(dir_ + ": cannot compile the alias matcher: " + gaz_->re_->error());
-    }
-    return Status::OK();
-  }
-
   std::string dir_;
   std::unique_ptr<Gazetteer> gaz_;
   std::map<std::string, std::string> where_;               // id -> file:line
   std::map<const Entity*, std::string> sources_;           // entity -> file:line
   std::vector<Source> exclusions_;
-  std::set<std::string> patterns_;
 };
 
 // ---------------------------------------------------------------------------
@@ -891,46 +904,75 @@ void Gazetteer::MarkPrefix(std::string_view text, std::string_view folded,
   }
 }
 
+// Follows the trie from `node` at byte `at`, adding to `ends` every end of an
+// alias followed by a word boundary.
+void Gazetteer::WalkTrie(std::string_view folded, int32_t node, size_t at, std::vector<size_t>* ends) const {
+  const TrieNode& n = trie_[node];
+  if (n.accept && (at == folded.size() || !IsWordByte(folded[at]))) ends->push_back(at);
+  if (at < folded.size()) {
+    if (int i = TrieIndex(folded[at]); i >= 0 && n.next[i] >= 0) WalkTrie(folded, n.next[i], at + 1, ends);
+  }
+  if (n.boundary >= 0) {
+    // A word starts with a letter or digit, so the separators before it are
+    // the whole run (possibly empty).
+    size_t next = SkipSeparators(folded, at);
+    if (next < folded.size()) {
+      const TrieNode& b = trie_[n.boundary];
+      if (int i = TrieIndex(folded[next]); i >= 0 && b.next[i] >= 0) WalkTrie(folded, b.next[i], next + 1, ends);
+    }
+  }
+}
+
+// The ends of the aliases that start at `begin`, longest first.
+void Gazetteer::AliasEnds(std::string_view folded, size_t begin, std::vector<size_t>* ends) const {
+  ends->clear();
+  if (int i = TrieIndex(folded[begin]); i >= 0 && trie_[0].next[i] >= 0) {
+    WalkTrie(folded, trie_[0].next[i], begin + 1, ends);
+  }
+  std::sort(ends->begin(), ends->end(), std::greater<>());
+  ends->erase(std::unique(ends->begin(), ends->end()), ends->end());
+}
+
 void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const {
   out->clear();
   thread_local std::string folded;
   thread_local std::vector<uint32_t> offsets;
   thread_local std::string key;
+  thread_local std::vector<size_t> ends;
   FoldVietnamese(text, &folded, &offsets);
-  const re2::StringPiece input(folded);
-  re2::StringPiece match;
+  // Leftmost-longest: at each word start, the longest alias; when it fails a
+  // check, the next shorter one starting there.
   size_t pos = 0;
-  while (pos < folded.size() &&
-         re_->Match(input, pos, folded.size(), RE2::UNANCHORED, &match, 1)) {
-    const size_t begin = static_cast<size_t>(match.data() - folded.data());
-    size_t end = begin + match.size();
+  while (pos < folded.size()) {
+    const size_t begin = pos;
+    if (TrieIndex(folded[begin]) < 0 || (begin > 0 && IsWordByte(folded[begin - 1]))) {
+      ++pos;
+      continue;
+    }
+    AliasEnds(folded, begin, &ends);
     bool taken = false;
-    while (end > begin) {
+    for (size_t end : ends) {
       key.clear();
       for (size_t i = begin; i < end; ++i) {
         char c = folded[i];
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) key.push_back(c);
       }
       auto it = keys_->find(std::string_view(key));
-      if (it != keys_->end()) {
-        Mention m;
-        m.begin = offsets[begin];
-        m.end = offsets[end];
-        m.entity = it->second.entity;
-        if (Accept(it->second, text.substr(m.begin, m.end - m.begin), &m)) {
-          const bool province = m.entity != nullptr && m.entity->kind == EntityKind::kProvince;
-          if (province && AfterSurname(text, folded, offsets, begin)) m.entity = nullptr;
-          if (province && m.entity != nullptr) MarkPrefix(text, folded, offsets, begin, &m);
-          if (m.entity != nullptr) out->push_back(m);
-          taken = true;
-          break;
-        }
-      }
-      // Rejected: the longest shorter alias starting at the same place.
-      if (!re_->Match(input, begin, end - 1, RE2::ANCHOR_START, &match, 1)) break;
-      end = begin + match.size();
+      if (it == keys_->end()) continue;
+      Mention m;
+      m.begin = offsets[begin];
+      m.end = offsets[end];
+      m.entity = it->second.entity;
+      if (!Accept(it->second, text.substr(m.begin, m.end - m.begin), &m)) continue;
+      const bool province = m.entity != nullptr && m.entity->kind == EntityKind::kProvince;
+      if (province && AfterSurname(text, folded, offsets, begin)) m.entity = nullptr;
+      if (province && m.entity != nullptr) MarkPrefix(text, folded, offsets, begin, &m);
+      if (m.entity != nullptr) out->push_back(m);
+      taken = true;
+      pos = end;
+      break;
     }
-    pos = taken ? end : begin + 1;
+    if (!taken) pos = begin + 1;
   }
 }
 

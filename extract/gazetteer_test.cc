@@ -223,6 +223,13 @@ const MatchCase kMatchCases[] = {
     // Word boundaries and neighbours.
     {"adjacent_names", "Hà Nội,Hải Phòng;Cần Thơ", "ha-noi=Hà Nội | hai-phong=Hải Phòng | can-tho=Cần Thơ"},
     {"inside_word", "XHà Giang", ""},
+    // Word boundaries as RE2's \b (the matcher's former engine): '_' and
+    // digits are word characters, other punctuation and non-ASCII are not.
+    {"glued_after", "Hà Giangx và Hà Giang2023", ""},
+    {"underscore_before", "_Hà Giang", ""},
+    {"punctuation_around", "(Hà Giang)/Cao Bằng", "ha-giang=Hà Giang | cao-bang=Cao Bằng"},
+    {"nbsp_and_runs_of_separators", "Hà\u00A0Giang, Bà Rịa -- Vũng Tàu", "ha-giang=Hà\u00A0Giang | ba-ria-vung-tau=Bà Rịa -- Vũng Tàu"},
+    {"separator_inside_a_word_is_not_skipped", "H-à Giang", ""},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, GazetteerMatch, ::testing::ValuesIn(kMatchCases),

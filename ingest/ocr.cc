@@ -15,25 +15,6 @@
 
 namespace chiso {
 
-std::string_view OcrModeName(OcrMode mode) {
-  switch (mode) {
-    case OcrMode::kNever:
-      return "never";
-    case OcrMode::kAuto:
-      return "auto";
-    case OcrMode::kAlways:
-      return "always";
-  }
-  return "auto";
-}
-
-std::optional<OcrMode> OcrModeFromName(std::string_view name) {
-  if (name == "auto") return OcrMode::kAuto;
-  if (name == "never") return OcrMode::kNever;
-  if (name == "always") return OcrMode::kAlways;
-  return std::nullopt;
-}
-
 #if CHISO_HAVE_TESSERACT
 
 bool OcrCompiledIn() { return true; }

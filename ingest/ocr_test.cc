@@ -17,6 +17,7 @@
 #include "corpus/eval.h"
 #include "ingest/format_test_util.h"
 #include "ingest/pdf.h"
+#include "ingest/pdf_parse.h"
 #include "schema/emit.h"
 
 namespace chiso {
@@ -309,11 +310,9 @@ TEST(Ocr, RunsOnOneThread) {
   if (std::getenv("OMP_THREAD_LIMIT")) GTEST_SKIP() << "OMP_THREAD_LIMIT set by the environment";
   std::string bytes = ScanOf("scan5.pdf", "Năm 2023, tỉnh Quảng Ngãi đã công bố 1.742 thủ tục hành chính.\n");
   int before = ThreadsOfThisProcess();
-  PdfOptions opt;
-  opt.sandbox = false;
   PdfText t;
   Error e;
-  ASSERT_TRUE(ExtractPdfText(bytes, opt, &t, &e)) << e.message;
+  ASSERT_TRUE(ParsePdf(bytes, PdfOptions{}, nullptr, &t, &e)) << e.message;
   EXPECT_NE(t.text.find("1.742"), std::string::npos) << t.text;
   EXPECT_EQ(ThreadsOfThisProcess(), before);
 }

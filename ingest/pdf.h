@@ -1,5 +1,6 @@
 // PDF text layer: turns the bytes of a PDF into plain UTF-8 text in reading
-// order, one page after the other, with Poppler (poppler-cpp).
+// order, one page after the other, with Poppler (poppler-cpp), in a helper
+// process (see below).
 //
 //   PdfText pdf;
 //   Error error;
@@ -45,21 +46,29 @@
 // for 3.6 / 4.3 / 5.7 / 6.7 s of CPU; 11 pt text reads 100% from 200 dpi on,
 // 1.4 to 2.4 s of CPU per A4 page at 300 (`chiso extract --jobs 1`).
 //
-// PDFs are untrusted. ExtractPdfText parses in a forked child process with
-// CPU-time and address-space limits (setrlimit) and a wall-clock timeout; the
-// child sends its result back over a pipe. OCR runs in the same child: before
-// each OCR'd page the child raises its CPU limit by `ocr_page_seconds` and
-// tells the parent, which extends its wall-clock deadline as much, so a
-// Tesseract crash, hang or out-of-memory becomes pdf_crash, timeout or
-// too_large like Poppler's. Error codes: `pdf_encrypted`, `pdf_corrupt`,
-// `pdf_truncated` (no %%EOF at the end), `pdf_empty` (zero pages),
-// `no_text_layer` (no page has text, and OCR is off, unavailable or read
-// nothing), `pdf_crash` (the child died), `timeout` (CPU or wall-clock
-// limit), `too_large` (memory limit), `internal` (fork/pipe failed).
+// PDFs are untrusted, and Poppler and Tesseract are big: chiso does not
+// link them. ExtractPdfText hands the bytes to the helper program chiso-pdf
+// (ingest/pdf_helper.cc; $CHISO_PDF_HELPER, else chiso-pdf next to the
+// running executable, else the build tree's), one per calling thread,
+// started on the thread's first PDF and ended with the thread. The helper
+// parses each document in a forked child with CPU-time and address-space
+// limits (setrlimit) and a wall-clock timeout; the child sends its result
+// back over a pipe. OCR runs in the same child: before each OCR'd page the
+// child raises its CPU limit by `ocr_page_seconds` and tells its parent,
+// which extends its wall-clock deadline as much, so a Tesseract crash, hang
+// or out-of-memory becomes pdf_crash, timeout or too_large like Poppler's.
+// Error codes: `pdf_encrypted`, `pdf_corrupt`, `pdf_truncated` (no %%EOF at
+// the end), `pdf_empty` (zero pages), `no_text_layer` (no page has text, and
+// OCR is off, unavailable or read nothing), `pdf_crash` (the child, or the
+// helper, died), `timeout` (CPU or wall-clock limit), `too_large` (memory
+// limit), `pdf_unavailable` (the helper cannot be run: missing, or its
+// libraries are), `internal` (fork/pipe failed).
 //
 // Thread-safety: ExtractPdfText may be called from many threads at once; each
-// call forks its own child. Cost: one fork per document plus Poppler's parse,
-// plus, per OCR'd page, rendering and Tesseract (seconds of one core).
+// thread has its own helper. Cost: the helper's start (its dynamic linking
+// of ~70 libraries, ~15 ms of CPU) once per thread; per document, sending the bytes over a socket, one
+// fork of the small helper, Poppler's parse, plus, per OCR'd page, rendering
+// and Tesseract (seconds of one core).
 #ifndef CHISO_INGEST_PDF_H_
 #define CHISO_INGEST_PDF_H_
 
@@ -78,7 +87,6 @@ struct PdfOptions {
   size_t max_memory = size_t{1} << 30;      // address space the child may add to what it
                                             // inherits (RLIMIT_AS; not under ASan)
   int wall_seconds = 30;                    // the child is killed after this
-  bool sandbox = true;                      // false: parse in this process (tests, fuzzing)
   OcrMode ocr = OcrMode::kAuto;             // which pages are OCR'd (see above)
   int ocr_dpi = 300;                        // rendering resolution for OCR
   int ocr_page_seconds = 60;                // CPU and wall-clock time added per OCR'd page
@@ -103,8 +111,10 @@ struct PdfText {
 // Factor applied to the confidence of figures found on OCR'd pages.
 inline constexpr double kOcrConfidenceFactor = 0.8;
 
-// Extracts the text layer of the PDF in `bytes`. Returns true and fills `out`,
-// or returns false and fills `error` (codes above). Never throws.
+// Extracts the text layer of the PDF in `bytes`, through chiso-pdf. Returns
+// true and fills `out`, or returns false and fills `error` (codes above).
+// Never throws. (ingest/pdf_parse.h parses in process, for the helper and
+// tests.)
 bool ExtractPdfText(std::string_view bytes, const PdfOptions& options, PdfText* out,
                     Error* error);
 

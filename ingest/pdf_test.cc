@@ -2,12 +2,19 @@
 // giving the same figures as their text. Every PDF here is written by the
 // test itself with cairo (no downloaded documents).
 #include "ingest/pdf.h"
+#include "ingest/pdf_parse.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include <signal.h>
+#include <unistd.h>
 
 #include "ingest/format_test_util.h"
 #include "normalize/legacy_encodings.h"
@@ -278,13 +285,11 @@ TEST(PdfSandbox, CrashHangAndMemoryBecomeErrors) {
   hog.fault_for_test = 3;
   hog.max_memory = size_t{256} << 20;
   EXPECT_EQ(ErrorCode(good, hog), "too_large");
-  // The sandbox gives the same text as parsing in process.
-  PdfOptions inproc;
-  inproc.sandbox = false;
+  // The helper's sandbox gives the same text as parsing in process.
   PdfText a, b;
   Error e;
   ASSERT_TRUE(ExtractPdfText(good, PdfOptions{}, &a, &e));
-  ASSERT_TRUE(ExtractPdfText(good, inproc, &b, &e));
+  ASSERT_TRUE(ParsePdf(good, PdfOptions{}, nullptr, &b, &e));
   EXPECT_EQ(a.text, b.text);
   EXPECT_EQ(a.page_starts, b.page_starts);
 }
@@ -312,6 +317,106 @@ TEST(PdfSandbox, ParallelBatchOfPdfs) {
   });
   EXPECT_EQ(i, 6);
   fs::remove_all(dir);
+}
+
+// The chiso-pdf helper process (ingest/pdf.h). Each case runs on a new
+// thread: a thread keeps its helper, so the environment is read afresh.
+struct HelperOutcome {
+  std::string code, message;
+};
+
+HelperOutcome OnNewThread(const std::string& bytes, const char* helper, PdfOptions opt = {}) {
+  HelperOutcome r;
+  std::thread t([&] {
+    if (helper) setenv("CHISO_PDF_HELPER", helper, 1);
+    PdfText text;
+    Error e;
+    r.code = ExtractPdfText(bytes, opt, &text, &e) ? "ok" : e.code;
+    r.message = e.message;
+    if (helper) unsetenv("CHISO_PDF_HELPER");
+  });
+  t.join();
+  return r;
+}
+
+TEST(PdfHelper, MissingHelperIsAnErrorPerDocument) {
+  std::string good = MakePdf("helper1.pdf", [](PdfWriter& w) { w.Flow(kPlan); });
+  HelperOutcome missing = OnNewThread(good, "/nonexistent/chiso-pdf");
+  EXPECT_EQ(missing.code, "pdf_unavailable");
+  EXPECT_NE(missing.message.find("/nonexistent/chiso-pdf"), std::string::npos) << missing.message;
+  EXPECT_NE(missing.message.find("No such file"), std::string::npos) << missing.message;
+  // A program that is no helper (it never says hello) is refused the same way.
+  HelperOutcome wrong = OnNewThread(good, "/bin/false");
+  EXPECT_EQ(wrong.code, "pdf_unavailable");
+  EXPECT_NE(wrong.message.find("exited with status 1 at start"), std::string::npos) << wrong.message;
+  EXPECT_EQ(OnNewThread(good, nullptr).code, "ok");
+}
+
+// In a batch, a missing helper fails each PDF; the text files and the run go on.
+TEST(PdfHelper, MissingHelperDoesNotStopTheBatch) {
+  fs::path dir = TempPath("nohelper");
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.pdf", std::ios::binary) << MakePdf("h.pdf", [](PdfWriter& w) { w.Flow(kPlan); });
+  std::ofstream(dir / "b.txt") << kPlan;
+  std::ofstream(dir / "c.pdf", std::ios::binary) << MakePdf("h.pdf", [](PdfWriter& w) { w.Flow(kPlan); });
+  std::vector<InputFile> inputs;
+  ASSERT_TRUE(CollectInputs({dir.string()}, &inputs).ok());
+  setenv("CHISO_PDF_HELPER", "/nonexistent/chiso-pdf", 1);
+  std::vector<std::string> codes;
+  BatchOptions opt;
+  opt.jobs = 2;
+  RunBatch(SharedPipeline(), inputs, opt,
+           [&](const Document& d) { codes.push_back(d.failed() ? d.error->code : "ok"); });
+  unsetenv("CHISO_PDF_HELPER");
+  EXPECT_EQ(codes, (std::vector<std::string>{"pdf_unavailable", "ok", "pdf_unavailable"}));
+  fs::remove_all(dir);
+}
+
+// The pids of this process's children named chiso-pdf.
+std::vector<pid_t> HelperPids() {
+  std::vector<pid_t> pids;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    size_t close = line.rfind(')');
+    if (close == std::string::npos || line.find("(chiso-pdf)") == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state;
+    pid_t ppid;
+    if (rest >> state >> ppid && ppid == getpid()) pids.push_back(std::stoi(entry.path().filename().string()));
+  }
+  return pids;
+}
+
+// The helper dying under a document makes that document pdf_crash; the
+// thread's next PDF gets a new helper.
+TEST(PdfHelper, HelperKilledMidDocumentIsRestarted) {
+  std::string good = MakePdf("helper2.pdf", [](PdfWriter& w) { w.Flow(kPlan); });
+  std::string first, second;
+  std::thread worker([&] {
+    PdfOptions hang;
+    hang.fault_for_test = 2;
+    hang.wall_seconds = 20;
+    PdfText t;
+    Error e;
+    first = ExtractPdfText(good, hang, &t, &e) ? "ok" : e.code + ": " + e.message;
+    second = ExtractPdfText(good, PdfOptions{}, &t, &e) ? "ok" : e.code + ": " + e.message;
+  });
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 200 && pids.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    pids = HelperPids();
+  }
+  ASSERT_EQ(pids.size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the document is in hand
+  auto t0 = std::chrono::steady_clock::now();
+  kill(pids[0], SIGKILL);
+  worker.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(first.rfind("pdf_crash: the PDF parser process (chiso-pdf) died with signal", 0), 0u) << first;
+  EXPECT_EQ(second, "ok");
+  EXPECT_TRUE(HelperPids().empty());  // the thread's helper ended with it
 }
 
 // Acceptance (issue 4): each seed rendered to PDF gives the same figures as

@@ -490,6 +490,14 @@ TEST(PgErrors, UnreachableOrMalformedUrlFailsWithAClearMessage) {
   r = Chiso("extract -q " + kSource + "/corpus/sample --db postgresql://127.0.0.1:1/x");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("cannot connect"), std::string::npos) << r.out;
+  // chiso loads libpq only for a postgresql:// target; without it, that
+  // target fails at start with the reason.
+  setenv("CHISO_LIBPQ", "/nonexistent/libpq.so.5", 1);
+  r = Chiso("load " + jsonl + " --db postgresql://127.0.0.1:1/x");
+  unsetenv("CHISO_LIBPQ");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("postgresql: cannot load libpq (install libpq5): /nonexistent/libpq.so.5"), std::string::npos)
+      << r.out;
   fs::remove(jsonl);
 }
 

@@ -1254,74 +1254,55 @@ std::string FactKey(const json& figure) {
 
 bool ValuesAgree(double a, double b) { return AgreeAt(a, DecimalsOf(a), b, DecimalsOf(b)); }
 
-// A set of 64-bit document hashes, open addressing at most half full: 16
-// bytes a document (a node-based set costs ~40), the one part of
-// consolidation memory that grows with the corpus.
-class DocSet {
- public:
-  // True when h was not in the set (and inserts it).
-  bool Insert(uint64_t h) {
-    if (h == 0) h = 1;  // 0 marks an empty slot
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    size_t mask = slots_.size() - 1;
-    for (size_t i = Mix(h) & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == h) return false;
-      if (slots_[i] == 0) {
-        slots_[i] = h;
-        ++size_;
-        return true;
-      }
-    }
-  }
-
- private:
-  static size_t Mix(uint64_t h) { return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> 17); }
-  void Grow() {
-    std::vector<uint64_t> old(std::max<size_t>(1024, slots_.size() * 2), 0);
-    old.swap(slots_);
-    size_ = 0;
-    for (uint64_t h : old) {
-      if (h != 0) Insert(h);
-    }
-  }
-  std::vector<uint64_t> slots_;
-  size_t size_ = 0;
-};
+// The document identity duplicate detection uses: the first 64 bits of the
+// sha256 (hex); none for a missing or malformed hash (such documents are
+// trusted to be distinct).
+std::optional<uint64_t> ShaKey(std::string_view sha256) {
+  uint64_t h = 0;
+  if (sha256.size() < 16) return std::nullopt;
+  auto r = std::from_chars(sha256.data(), sha256.data() + 16, h, 16);
+  if (r.ec != std::errc() || r.ptr != sha256.data() + 16) return std::nullopt;
+  return h;
+}
 
 struct Consolidator::Impl {
   ConsolidateOptions options;
   ConsolidateStats stats;
-  DocSet seen_docs;  // sha256 prefixes
   uint64_t doc_serial = 0;
   bool finished = false;
   // Usable figures keyed by subject family, in the order they came.
   std::unique_ptr<ExternalSorter> figures;
+  // One key per document with figures (its ShaKey): counts duplicates at the
+  // end. Duplicate documents' figures are dropped family by family (Finish),
+  // so no set of every document seen is held.
+  std::unique_ptr<ExternalSorter> docs;
   Status error;  // the first spill error (AddRecord cannot return it)
   std::string key_buf, subject_key, family, payload;
 
   explicit Impl(ConsolidateOptions o) : options(std::move(o)) {
     if (options.max_sources < 0) options.max_sources = 0;
-    // Figures alone are sorted while records come in; the other sorts share
-    // the budget later.
-    figures = std::make_unique<ExternalSorter>(Sorter(options.memory_bytes));
+    // Figures and documents are sorted while records come in; the other
+    // sorts share the budget later.
+    figures = std::make_unique<ExternalSorter>(Sorter(options.memory_bytes - options.memory_bytes / 16));
+    docs = std::make_unique<ExternalSorter>(Sorter(options.memory_bytes / 16));
   }
 
   ExternalSorter::Options Sorter(size_t bytes) const {
     return {std::max<size_t>(bytes, 64u << 10), options.temp_dir};
   }
 
-  // True when the document is new (and marks it seen).
-  bool NewDocument(const std::string& sha256) {
+  void Check(const Status& s) {
+    if (!s.ok() && error.ok()) error = s;
+  }
+
+  // A document with figures begins; its figures follow.
+  void NewDocument(const std::string& sha256) {
     ++doc_serial;
-    if (sha256.size() < 16) return true;  // no usable hash: trust it
-    uint64_t h = 0;
-    auto r = std::from_chars(sha256.data(), sha256.data() + 16, h, 16);
-    if (r.ec != std::errc() || r.ptr != sha256.data() + 16) return true;
-    if (!seen_docs.Insert(h)) {
-      ++stats.duplicate_docs;
-      return false;
+    if (std::optional<uint64_t> h = ShaKey(sha256)) {
+      char key[8];
+      for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(*h >> (56 - 8 * i));
+      Check(docs->Add(std::string_view(key, 8), {}));
     }
-    return true;
   }
 
   void AddFigure(const FigureIn& f) {
@@ -1336,7 +1317,6 @@ struct Consolidator::Impl {
       case KeyResult::kOk:
         break;
     }
-    ++stats.used;
     // The family's hash first: families only need grouping, not an order,
     // and a hash prefix ends most comparisons in the sort's first 8 bytes.
     family.assign(8, '\0');
@@ -1349,7 +1329,7 @@ struct Consolidator::Impl {
     for (int i = 0; i < 8; ++i) family[i] = static_cast<char>(h >> (56 - 8 * i));
     payload.clear();
     PutFigure(f, MakeSource(f), doc_serial, &payload);
-    if (Status s = figures->Add(family, payload); !s.ok() && error.ok()) error = s;
+    Check(figures->Add(family, payload));
   }
 
   Status Finish(FactsSink& out);
@@ -1357,6 +1337,19 @@ struct Consolidator::Impl {
 
 Status Consolidator::Impl::Finish(FactsSink& out) {
   if (!error.ok()) return error;
+  // Duplicate documents: equal keys, adjacent once sorted.
+  if (Status s = docs->Sort(); !s.ok()) return s;
+  {
+    std::string_view k, p;
+    std::string last;
+    for (bool first = true; docs->Next(&k, &p); first = false) {
+      if (!first && k == last) ++stats.duplicate_docs;
+      last.assign(k);
+    }
+    if (!docs->status().ok()) return docs->status();
+    stats.bytes_spilled += docs->bytes_spilled();
+    docs.reset();
+  }
   if (Status s = figures->Sort(); !s.ok()) return s;
   // Figures' buffer is gone; facts take half the budget, the rest a quarter.
   const size_t budget = options.memory_bytes;
@@ -1371,6 +1364,7 @@ Status Consolidator::Impl::Finish(FactsSink& out) {
   // to the sorts.
   FactTable table;
   table.options = &options;
+  std::unordered_map<uint64_t, uint64_t> family_docs;  // ShaKey -> first serial
   std::string line, row;
   auto flush = [&] {
     for (Fact& f : table.facts) table.Resolve(f);
@@ -1390,6 +1384,7 @@ Status Consolidator::Impl::Finish(FactsSink& out) {
       check(conflicts_s.Add(k.id, ConflictLine(k)));
     }
     table.Clear();
+    family_docs.clear();
   };
   std::string current, doc_id, sha;
   FigureIn f;
@@ -1404,6 +1399,13 @@ Status Consolidator::Impl::Finish(FactsSink& out) {
       check(Status::Error("consolidate: a temporary figure record is corrupt"));
       break;
     }
+    // A document whose sha256 an earlier document of this family had is a
+    // duplicate (the same bytes give the same figures, so the same families).
+    if (std::optional<uint64_t> h = ShaKey(sha)) {
+      auto [it, inserted] = family_docs.try_emplace(*h, serial);
+      if (!inserted && it->second != serial) continue;
+    }
+    ++stats.used;
     table.doc_serial = serial;
     table.AddFigure(f);
   }
@@ -1497,7 +1499,7 @@ void Consolidator::AddRecord(const json& record) {
   const json* doc = Field(record, "doc");
   std::string doc_id = doc ? Str(*doc, "id") : std::string();
   std::string sha = doc ? Str(*doc, "sha256") : std::string();
-  if (!m.NewDocument(sha)) return;
+  m.NewDocument(sha);
   FigureIn f;
   for (const json& fig : *figures) {
     FromJson(fig, &f);
@@ -1518,7 +1520,8 @@ void Consolidator::AddDocument(const Document& doc) {
     ++m.stats.error_records;
     return;
   }
-  if (doc.figures.empty() || !m.NewDocument(doc.sha256)) return;
+  if (doc.figures.empty()) return;
+  m.NewDocument(doc.sha256);
   CodePointIndex cps(doc.text);
   FigureIn f;
   for (const Figure& g : doc.figures) {
@@ -1578,7 +1581,8 @@ Status Consolidator::AddJsonlFile(const std::string& path) {
       ++m.stats.error_records;
       continue;
     }
-    if (!r.has_figures || r.count == 0 || !m.NewDocument(r.sha256)) continue;
+    if (!r.has_figures || r.count == 0) continue;
+    m.NewDocument(r.sha256);
     for (size_t i = 0; i < r.count; ++i) {
       if (r.bad[i]) {
         ++m.stats.figures;

@@ -28,8 +28,8 @@
 // exact figure exists.
 //
 // Independent sources are distinct documents (doc sha256): a record whose
-// sha256 was already consolidated adds nothing (Stats::duplicate_docs), and
-// figures of one document count once per cluster.
+// sha256 came before adds nothing (Stats::duplicate_docs; the first 64 bits
+// of the hash compared), and figures of one document count once per cluster.
 //
 // Conflicts (a conflict record's "kind"):
 //   value_disagreement  one key, two or more exact clusters from different
@@ -82,8 +82,9 @@
 // ranking (indicator, component, year) and conflicts go through three more
 // external sorts, so facts come out in key order and conflicts in id order
 // while memory holds one family, one ranking and the sort buffers
-// (ConsolidateOptions::memory_bytes in all). Only the set of documents seen
-// (16 bytes a document, for duplicate detection) grows with the corpus.
+// (ConsolidateOptions::memory_bytes in all). Duplicate documents are found
+// the same way: one sorted key per document counts them, and each family
+// drops the figures of a later document with the sha256 of an earlier one.
 // Measured by bench/consolidate_bench.cc and bench/consolidate_memory.sh.
 //
 // Thread-safety: a Consolidator is not thread-safe; use one per thread.
@@ -117,10 +118,12 @@ struct ConsolidateOptions {
 };
 
 struct ConsolidateStats {
+  // figures and skipped_* count the figures of every record read;
+  // duplicate_docs, used (figures that went into facts, duplicates' not) and
+  // the rest are filled by Finish().
   size_t records = 0, figures = 0, used = 0;
   size_t error_records = 0, duplicate_docs = 0;
   size_t skipped_no_subject = 0, skipped_no_year = 0, skipped_bad = 0;
-  // Filled by Finish().
   size_t facts = 0, conflicts = 0, explained_conflicts = 0;
   uint64_t bytes_spilled = 0;  // written to temporary sort runs
 };

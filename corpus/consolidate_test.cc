@@ -309,33 +309,40 @@ TEST(ConsolidateTest, SourcesAreCappedPerValue) {
 }
 
 // Through the external sorts with a budget far below the corpus (every sort
-// spills, the figures' in hundreds of runs merged in stages): the output is
-// byte-identical to an in-memory run, and Finish reports what it spilled.
+// spills, the figures' in hundreds of runs merged in stages) and every record
+// given twice: the output is byte-identical to an in-memory run of one copy.
 TEST(ConsolidateTest, SpillingToTemporaryFilesChangesNothing) {
   ConflictGenOptions g;
   g.seed = 3;
   g.units = 60;
   std::vector<json> records;
   GenerateConflictCorpus(g, [&](const json& r) { records.push_back(r); }, nullptr);
-  auto run = [&](size_t memory, ConsolidateStats* stats) {
+  auto run = [&](size_t memory, ConsolidateStats* stats, int copies = 1) {
     ConsolidateOptions o;
     o.memory_bytes = memory;
     o.temp_dir = testing::TempDir();
     Consolidator c(o);
-    for (const json& r : records) c.AddRecord(r);
+    for (int i = 0; i < copies; ++i) {
+      for (const json& r : records) c.AddRecord(r);
+    }
     Output out = Finish(c);
     *stats = c.stats();
     return out;
   };
   ConsolidateStats big, small;
   Output in_memory = run(size_t{256} << 20, &big);
-  Output spilled = run(1, &small);  // rounded up to the 64 KB minimum per sort
+  // 1 byte is rounded up to the 64 KB minimum per sort. Every record twice:
+  // the copies are duplicates, found through the sorts too.
+  Output spilled = run(1, &small, 2);
   EXPECT_EQ(big.bytes_spilled, 0u);
   EXPECT_GT(small.bytes_spilled, 1000000u);
   EXPECT_GT(in_memory.conflicts.size(), 10u);
   EXPECT_EQ(big.facts, in_memory.facts.size());
   EXPECT_TRUE(in_memory.raw == spilled.raw) << "outputs differ";
   EXPECT_EQ(small.facts, big.facts);
+  EXPECT_EQ(big.duplicate_docs, 0u);
+  EXPECT_EQ(small.duplicate_docs, records.size());
+  EXPECT_EQ(small.used, big.used);
   EXPECT_EQ(small.conflicts, big.conflicts);
 }
 

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chiso-pdf: the PDF parser of chiso, started by chiso itself (chiso-pdf --serve)\n");
     return 2;
   }
-  const int fd = 0;
+  constexpr int fd = 0;
   close_range(3, ~0U, 0);  // descriptors chiso did not mark close-on-exec
   // chiso decides when to stop: on SIGINT/SIGTERM it commits what it has,
   // then closes the socket. A terminal's or Slurm's signal to the whole
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
       error.message = "chiso-pdf received a malformed request";
     } else {
       ok = chiso::ParsePdfSandboxed(
-          bytes, options, [fd] { WriteAll(fd, std::string_view(&chiso::kPdfTagOcrPage, 1)); }, &text, &error);
+          bytes, options, [] { WriteAll(fd, std::string_view(&chiso::kPdfTagOcrPage, 1)); }, &text, &error);
     }
     reply.assign(1, chiso::kPdfTagResult);
     chiso::AppendFrame(chiso::SerializePdfResult(ok, text, error), &reply);

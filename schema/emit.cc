@@ -111,7 +111,9 @@ Json FigureToJson(const Document& doc, const Figure& f,
   return j;
 }
 
-Json ToJson(const Document& doc) {
+namespace {
+
+Json Record(const Document& doc, bool with_figures) {
   Json record = Json::object();
   record["schema"] = "chiso/1";
 
@@ -128,7 +130,7 @@ Json ToJson(const Document& doc) {
   record["doc"] = std::move(d);
 
   Json figures = Json::array();
-  if (!doc.figures.empty()) {
+  if (with_figures && !doc.figures.empty()) {
     const CodePointIndex index(doc.text);
     for (const Figure& f : doc.figures)
       figures.push_back(FigureToJson(doc, f, index));
@@ -151,6 +153,12 @@ Json ToJson(const Document& doc) {
   }
   return record;
 }
+
+}  // namespace
+
+Json ToJson(const Document& doc) { return Record(doc, /*with_figures=*/true); }
+
+Json ToJsonWithoutFigures(const Document& doc) { return Record(doc, /*with_figures=*/false); }
 
 void AppendJsonLine(const Document& doc, std::string* out) {
   out->append(

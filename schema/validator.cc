@@ -248,8 +248,8 @@ bool ObjectFieldsAccepted(const Figure& f) {
 // mirrored schema (reading the Figure the way emit.cc writes it); false means
 // "ask valijson", which stays the validator of record. Building the JSON DOM
 // and walking the schema cost ~200k instructions per figure; this ~1k.
-// validator_test (FastPath*) checks it against valijson on every figure of
-// the corpora and on random figures.
+// schema_test (FastPath*) and tests/fast_paths_test check it against
+// valijson on random figures and on every figure of the corpora.
 bool SchemaAccepts(const Figure& f) {
   if (!SurelyNonEmpty(f.id) || !SurelyNonEmpty(f.rule)) return false;
   if (!OneOf(f.indicator, {"", "PAR_INDEX", "SIPAS", "PAPI", "PCI", "DDCI", "DTI", "ICT_INDEX",

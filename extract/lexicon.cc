@@ -148,6 +148,9 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
   } catch (const json::exception& e) {
     return Status::Error(path + ": " + e.what());
   }
+  // The accented year set is built now, on the lexicon's start-up thread
+  // (the shortest of the three), not on the first document's path.
+  lex->year_sets_->Get(/*folded=*/false);
   lex->words_ = std::make_unique<RE2>(alternation, opts);
   lex->words_folded_ = std::make_unique<LazyRE2>(FoldPattern(alternation), opts);
   if (!lex->words_->ok()) return Status::Error(path + ": " + lex->words_->error());

@@ -1,10 +1,12 @@
 #include "extract/lexicon.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 #include <unicode/uchar.h>
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "core/fold.h"
@@ -49,7 +51,27 @@ std::optional<LexCategory> CategoryFromName(const std::string& s) {
 
 }  // namespace
 
-Lexicon::Lexicon() = default;
+struct Lexicon::YearSets {
+  RE2::Options options;
+  std::vector<std::string> patterns, folded_patterns;
+  std::once_flag once[2];
+  std::unique_ptr<RE2::Set> sets[2];  // [0] as written, [1] folded
+
+  // nullptr if the set failed to build: then every pattern is scanned.
+  const RE2::Set* Get(bool folded) {
+    const int i = folded ? 1 : 0;
+    std::call_once(once[i], [&] {
+      auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+      for (const std::string& p : folded ? folded_patterns : patterns) {
+        if (set->Add(p, nullptr) < 0) return;
+      }
+      if (set->Compile()) sets[i] = std::move(set);
+    });
+    return sets[i].get();
+  }
+};
+
+Lexicon::Lexicon() : year_sets_(std::make_unique<YearSets>()) {}
 Lexicon::~Lexicon() = default;
 
 Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
@@ -118,11 +140,17 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
       if (!yp.re->ok() || yp.re->NumberOfCapturingGroups() < 1) {
         return Status::Error(path + ": years: bad pattern " + pat + ": " + yp.re->error());
       }
+      lex->year_sets_->options = yo;
+      lex->year_sets_->patterns.push_back(pat);
+      lex->year_sets_->folded_patterns.push_back(yp.re_folded->pattern());
       lex->years_.push_back(std::move(yp));
     }
   } catch (const json::exception& e) {
     return Status::Error(path + ": " + e.what());
   }
+  // The accented year set is built now, on the lexicon's start-up thread
+  // (the shortest of the three), not on the first document's path.
+  lex->year_sets_->Get(/*folded=*/false);
   lex->words_ = std::make_unique<RE2>(alternation, opts);
   lex->words_folded_ = std::make_unique<LazyRE2>(FoldPattern(alternation), opts);
   if (!lex->words_->ok()) return Status::Error(path + ": " + lex->words_->error());
@@ -183,7 +211,20 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
 void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out) const {
   out->clear();
   std::string_view t = scan.text;
-  for (const YearPattern& yp : years_) {
+  thread_local std::vector<int> hits;
+  thread_local std::vector<char> hit;
+  hits.clear();
+  hit.assign(years_.size(), 1);
+  if (const RE2::Set* set = year_sets_->Get(scan.folded)) {
+    RE2::Set::ErrorInfo info;
+    if (set->Match(t, &hits, &info) || info.kind == RE2::Set::kNoError) {
+      hit.assign(years_.size(), 0);
+      for (int i : hits) hit[i] = 1;
+    }  // else (DFA out of memory): scan for every pattern
+  }
+  for (size_t k = 0; k < years_.size(); ++k) {
+    if (!hit[k]) continue;  // matches nowhere in the text
+    const YearPattern& yp = years_[k];
     const RE2& re = scan.folded ? yp.re_folded->get() : *yp.re;
     int n = re.NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> g(n);

@@ -91,6 +91,11 @@ class Lexicon {
     std::unique_ptr<LazyRE2> re_folded;
   };
   std::vector<YearPattern> years_;
+  // All year patterns in one RE2::Set (and its folded twin, built on first
+  // use): one DFA pass says which patterns match at all, so the others are
+  // not scanned for.
+  struct YearSets;
+  std::unique_ptr<YearSets> year_sets_;
 };
 
 }  // namespace chiso

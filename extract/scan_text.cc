@@ -17,8 +17,11 @@ bool LacksDiacritics(std::string_view text) {
     size_t start = pos;
     char32_t cp = DecodeUtf8(text, &pos);
     ++letters;
-    std::string one(text.substr(start, pos - start));
-    if (cp < 0x2000 && HasVietnameseDiacritics(one)) ++marked;
+    if (cp < 0x2000 && HasVietnameseDiacritics(text.substr(start, pos - start))) {
+      // There are at most text.size() letters: accented text is decided
+      // after its first few dozen marks.
+      if (++marked * 200 >= text.size()) return false;
+    }
   }
   return letters >= 20 && marked * 200 < letters;
 }

@@ -111,7 +111,9 @@ Json FigureToJson(const Document& doc, const Figure& f,
   return j;
 }
 
-Json ToJson(const Document& doc) {
+namespace {
+
+Json Record(const Document& doc, bool with_figures) {
   Json record = Json::object();
   record["schema"] = "chiso/1";
 
@@ -128,7 +130,7 @@ Json ToJson(const Document& doc) {
   record["doc"] = std::move(d);
 
   Json figures = Json::array();
-  if (!doc.figures.empty()) {
+  if (with_figures && !doc.figures.empty()) {
     const CodePointIndex index(doc.text);
     for (const Figure& f : doc.figures)
       figures.push_back(FigureToJson(doc, f, index));
@@ -152,11 +154,244 @@ Json ToJson(const Document& doc) {
   return record;
 }
 
+}  // namespace
+
+Json ToJson(const Document& doc) { return Record(doc, /*with_figures=*/true); }
+
+Json ToJsonWithoutFigures(const Document& doc) { return Record(doc, /*with_figures=*/false); }
+
+namespace {
+
+// AppendJsonLine writes the line directly, byte for byte what
+// ToJson(doc).dump(-1, ' ', false, replace) writes, without building the
+// DOM (which cost more than the rest of emission). emit_test and
+// tests/fast_paths_test compare the two on every corpus.
+
+// Well-formed UTF-8 (Unicode Table 3-7) with nothing JSON escapes: such a
+// string is written as is.
+bool IsPlain(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) {
+    return q < end && *q >= lo && *q <= hi;
+  };
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      if (c < 0x20 || c == '"' || c == '\\') return false;
+      ++p;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      if (!cont(p + 1, 0x80, 0xBF)) return false;
+      p += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF)) return false;
+      p += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      const unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF) || !cont(p + 3, 0x80, 0xBF)) return false;
+      p += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+class LineWriter {
+ public:
+  explicit LineWriter(std::string* out) : out_(*out) {}
+
+  void Raw(std::string_view s) { out_.append(s); }
+  void Key(std::string_view k) {  // k: plain ASCII, after '{' or a value
+    if (out_.back() != '{') out_.push_back(',');
+    out_.push_back('"');
+    out_.append(k);
+    out_.append("\":");
+  }
+  void String(std::string_view s) {
+    if (IsPlain(s)) {
+      out_.push_back('"');
+      out_.append(s);
+      out_.push_back('"');
+    } else {  // escapes and U+FFFD replacement exactly as nlohmann writes them
+      out_.append(Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace));
+    }
+  }
+  void NullableString(const std::string& s) {
+    if (s.empty()) Raw("null");
+    else String(s);
+  }
+  void Int(int64_t v) { out_.append(std::to_string(v)); }
+  void NullableInt(const std::optional<int>& v) {
+    if (v) Int(*v);
+    else Raw("null");
+  }
+  void Number(double v) {
+    const Json j = JsonNumber(v);
+    if (j.is_number_integer()) Int(j.get<int64_t>());
+    else out_.append(j.dump());  // null, or a double as nlohmann prints it
+  }
+  void Pair(uint64_t a, uint64_t b) {
+    out_.push_back('[');
+    out_.append(std::to_string(a));
+    out_.push_back(',');
+    out_.append(std::to_string(b));
+    out_.push_back(']');
+  }
+  void Subject(const chiso::Subject& s, bool none_is_null) {
+    if (!s.has_value()) {
+      Raw(none_is_null ? "null" : R"({"kind":"unknown","name":null,"id":null})");
+      return;
+    }
+    Raw("{");
+    Key("kind");
+    String(SubjectKindName(s.kind));
+    Key("name");
+    NullableString(s.name);
+    Key("id");
+    NullableString(s.id);
+    Raw("}");
+  }
+  void ObjectFields(const Figure& f) {
+    Key("object");
+    NullableString(f.object);
+    Key("status");
+    NullableString(f.status);
+    Key("level");
+    NullableString(f.level);
+  }
+
+  // Mirrors FigureToJson, field by field.
+  void Figure(const Document& doc, const chiso::Figure& f, const CodePointIndex& index) {
+    const size_t size = doc.text.size();
+    const Span span = Clamp(f.span, size);
+    const Span sentence = Clamp(f.sentence, size);
+    Raw("{");
+    Key("id");
+    String(f.id);
+    Key("type");
+    String(f.type);
+    Key("indicator");
+    NullableString(f.indicator);
+    Key("component");
+    NullableString(f.component);
+    Key("subject");
+    Subject(f.subject, /*none_is_null=*/false);
+    Key("year");
+    NullableInt(f.year);
+    Key("value");
+    Number(f.value);
+    if (f.type == "score") {
+      Key("unit");
+      NullableString(f.unit);
+      Key("scale");
+      if (f.scale) Number(*f.scale);
+      else Raw("null");
+      if (!f.group.empty()) {
+        Key("group");
+        String(f.group);
+      }
+    } else if (f.type == "rank") {
+      Key("out_of");
+      NullableInt(f.out_of);
+      Key("scope");
+      NullableString(f.scope);
+    } else if (f.type == "change") {
+      Key("direction");
+      NullableString(f.direction);
+      Key("measure");
+      NullableString(f.measure);
+      Key("unit");
+      NullableString(f.unit);
+      Key("from_year");
+      NullableInt(f.from_year);
+      Key("scope");
+      NullableString(f.scope);
+      if (f.measure == "count") ObjectFields(f);
+    } else if (f.type == "count" || f.type == "rate") {
+      ObjectFields(f);
+    }
+    Key("approx");
+    NullableString(f.approx);
+    Key("span");
+    Pair(index.CodePoints(span.begin), index.CodePoints(span.end));
+    if (!doc.bytes.empty()) {
+      Key("source_span");
+      Pair(doc.source_map.ToSource(span.begin), doc.source_map.ToSource(span.end));
+    }
+    Key("text");
+    String(doc.Slice(span));
+    Key("sentence");
+    String(doc.Slice(sentence));
+    Key("page");
+    NullableInt(f.page);
+    Key("rule");
+    String(f.rule);
+    Key("confidence");
+    Number(f.confidence);
+    Raw("}");
+  }
+
+ private:
+  std::string& out_;
+};
+
+}  // namespace
+
 void AppendJsonLine(const Document& doc, std::string* out) {
-  out->append(
-      ToJson(doc).dump(-1, ' ', /*ensure_ascii=*/false,
-                       nlohmann::ordered_json::error_handler_t::replace));
-  out->push_back('\n');
+  LineWriter w(out);
+  w.Raw(R"({"schema":"chiso/1","doc":{)");
+  w.Key("id");
+  w.String(doc.id);
+  w.Key("path");
+  w.String(doc.path);
+  w.Key("sha256");
+  w.NullableString(doc.sha256);
+  w.Key("format");
+  w.String(FormatName(doc.format));
+  w.Key("encoding");
+  w.NullableString(doc.encoding);
+  w.Key("title");
+  w.NullableString(doc.title);
+  w.Key("date");
+  w.NullableString(doc.date);
+  w.Key("subject");
+  w.Subject(doc.subject, /*none_is_null=*/true);
+  w.Key("pages");
+  w.NullableInt(doc.pages);
+  w.Raw(R"(},"figures":[)");
+  if (!doc.figures.empty()) {
+    const CodePointIndex index(doc.text);
+    for (size_t i = 0; i < doc.figures.size(); ++i) {
+      if (i > 0) w.Raw(",");
+      w.Figure(doc, doc.figures[i], index);
+    }
+  }
+  w.Raw(R"(],"warnings":[)");
+  for (size_t i = 0; i < doc.warnings.size(); ++i) {
+    const Warning& warning = doc.warnings[i];
+    w.Raw(i > 0 ? ",{" : "{");
+    w.Key("code");
+    w.String(warning.code);
+    w.Key("message");
+    w.String(warning.message);
+    w.Key("figure");
+    w.NullableString(warning.figure);
+    w.Raw("}");
+  }
+  w.Raw(R"(],"error":)");
+  if (doc.error) {
+    w.Raw("{");
+    w.Key("code");
+    w.String(doc.error->code);
+    w.Key("message");
+    w.String(doc.error->message);
+    w.Raw("}");
+  } else {
+    w.Raw("null");
+  }
+  w.Raw("}\n");
 }
 
 }  // namespace chiso

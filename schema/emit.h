@@ -38,8 +38,14 @@ namespace chiso {
 // one CodePointIndex built per call.
 nlohmann::ordered_json ToJson(const Document& doc);
 
+// The record with an empty `figures` array: what the record schema checks
+// once its figures have been validated one by one. Cost: O(fields); no
+// CodePointIndex.
+nlohmann::ordered_json ToJsonWithoutFigures(const Document& doc);
+
 // Appends ToJson(doc) as one line (compact, UTF-8 kept as is, no \u escapes)
-// plus '\n' to *out. Invalid UTF-8 in strings is replaced by U+FFFD.
+// plus '\n' to *out. Invalid UTF-8 in strings is replaced by U+FFFD. Writes
+// the text directly (no DOM): the same bytes as nlohmann's dump of ToJson.
 void AppendJsonLine(const Document& doc, std::string* out);
 
 // One figure as emitted inside ToJson. `index` must be built over doc.text.

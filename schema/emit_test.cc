@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -240,6 +241,83 @@ TEST(EmitTest, OutOfRangeSpansAreClamped) {
                     [](char c) { return (c & 0xC0) != 0x80; });
   EXPECT_EQ(f["span"][1].get<size_t>(), code_points);
   EXPECT_EQ(f["sentence"], "");
+}
+
+
+// AppendJsonLine writes without a DOM; it must write what the DOM dumps.
+std::string DomLine(const Document& doc) {
+  return ToJson(doc).dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+// Random documents: strings with quotes, backslashes, control bytes, DEL,
+// and every kind of malformed UTF-8 (stray continuation, overlong, surrogate,
+// above U+10FFFF, truncated); numbers at the edges; every figure type; every
+// optional field on and off.
+TEST(EmitTest, LineWithoutDomMatchesTheDomOnRandomDocuments) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {
+      "a", "Tỉnh", " ", "\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "/", "\x80", "\xC0\xAF",
+      "\xC3", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD",
+      "\xE2\x82", "\xF5", "\xFF", "đạt 84,67%", std::string("\0", 1)};
+  auto str = [&](int max) {
+    std::string out;
+    for (int n = static_cast<int>(rng() % (max + 1)); n > 0; --n) out += pieces[rng() % pieces.size()];
+    return out;
+  };
+  const std::vector<double> numbers = {0, -0.0, 1, 26, 84.67, 0.1 + 0.2, 1e-7, 5e-7, 1e21, -3.25,
+                                       1e300, 9007199254740993.0, -9007199254740992.0, NAN, INFINITY};
+  const std::vector<std::string> types = {"score", "rank", "change", "count", "rate", "", "x"};
+  const std::vector<std::string> measures = {"count", "rank", ""};
+  auto num = [&] { return numbers[rng() % numbers.size()]; };
+  for (int round = 0; round < 300; ++round) {
+    Document doc = MakeDoc();
+    doc.text = str(40);
+    doc.id = str(3);
+    doc.path = str(3);
+    doc.sha256 = rng() % 2 ? str(2) : "";
+    doc.encoding = str(1);
+    doc.title = str(4);
+    doc.date = rng() % 2 ? "2021-06-25" : "";
+    doc.format = static_cast<Format>(rng() % 3);
+    doc.subject = rng() % 2 ? Subject{SubjectKind::kProvince, str(2), str(1)} : Subject{};
+    if (rng() % 2) doc.pages = static_cast<int>(rng() % 5);
+    if (rng() % 2) doc.bytes = doc.text;
+    doc.figures.clear();
+    for (int i = static_cast<int>(rng() % 4); i > 0; --i) {
+      Figure f;
+      f.id = str(1);
+      f.type = types[rng() % types.size()];
+      f.indicator = str(1);
+      f.component = str(1);
+      f.subject = rng() % 2 ? Subject{static_cast<SubjectKind>(rng() % 7), str(2), str(1)} : Subject{};
+      if (rng() % 2) f.year = static_cast<int>(rng() % 3000) - 10;
+      f.value = num();
+      f.unit = str(1);
+      if (rng() % 2) f.scale = num();
+      f.group = str(1);
+      if (rng() % 2) f.out_of = 63;
+      f.scope = str(1);
+      f.direction = str(1);
+      f.measure = measures[rng() % measures.size()];
+      if (rng() % 2) f.from_year = 2019;
+      f.object = str(1);
+      f.status = str(1);
+      f.level = str(1);
+      f.approx = str(1);
+      f.span = {rng() % 50, rng() % 50};
+      f.sentence = {rng() % 50, rng() % 60};
+      if (rng() % 2) f.page = static_cast<int>(rng() % 3);
+      f.rule = str(2);
+      f.confidence = num();
+      doc.figures.push_back(f);
+    }
+    doc.warnings.clear();
+    for (int i = static_cast<int>(rng() % 3); i > 0; --i) doc.Warn(str(1), str(3), str(1));
+    if (rng() % 3 == 0) doc.Fail(str(1), str(3));
+    std::string line;
+    AppendJsonLine(doc, &line);
+    ASSERT_EQ(line, DomLine(doc)) << "round " << round;
+  }
 }
 
 }  // namespace

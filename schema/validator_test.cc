@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -700,6 +703,104 @@ TEST_F(ValidatorTest, WarnsWhenARateDoesNotMatchItsFraction) {
   ok.figures = {c, r};
   ASSERT_TRUE(validator_->Validate(ok).ok());
   EXPECT_FALSE(HasWarning(ok, "rate_arithmetic", "r1"));
+}
+
+
+// The fast path (figures checked in code, see Validator::fast_path) must give
+// valijson's verdict: the same schema file with one more newline turns it
+// off, so two validators compare the fast path with valijson alone.
+std::unique_ptr<Validator> ValijsonOnlyValidator() {
+  std::ifstream in(kSchemaPath, std::ios::binary);
+  std::string schema((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string path = WriteTemp("chiso_valijson_only_schema.json", schema + "\n");
+  std::unique_ptr<Validator> v;
+  Status s = Validator::Load(path, &v);
+  EXPECT_TRUE(s.ok()) << s.message();
+  std::remove(path.c_str());
+  return v;
+}
+
+TEST_F(ValidatorTest, FastPathOnlyForTheSchemaItMirrors) {
+  EXPECT_TRUE(validator_->fast_path())
+      << "schema/chiso1.schema.json changed: update SchemaAccepts and "
+         "kMirroredSchemaSha256 in schema/validator.cc together";
+  std::unique_ptr<Validator> other = ValijsonOnlyValidator();
+  ASSERT_NE(other, nullptr);
+  EXPECT_FALSE(other->fast_path());
+}
+
+// Random figures: valid ones with fields replaced by valid and invalid values
+// (edge numbers, unknown enums, empty and non-ASCII strings): both validators must
+// keep and drop the same figures with the same warnings.
+TEST_F(ValidatorTest, FastPathAgreesWithValijsonOnRandomFigures) {
+  std::unique_ptr<Validator> slow = ValijsonOnlyValidator();
+  ASSERT_NE(slow, nullptr);
+  std::mt19937 rng(20261125);
+  auto pick = [&](const auto& pool) { return pool[rng() % pool.size()]; };
+  const std::vector<std::string> ids = {"f1", "", "\x01", "\xC3\xA9"};
+  const std::vector<std::string> types = {"score", "rank", "change", "count", "rate", "", "ratio"};
+  const std::vector<std::string> indicators = {"", "PAR_INDEX", "PAPI", "DTI", "OTHER", "par_index"};
+  const std::vector<std::string> approxes = {"", "over", "under", "about", "roughly"};
+  const std::vector<std::string> units = {"", "percent", "points", "places", "count", "x"};
+  const std::vector<std::string> directions = {"", "up", "down", "flat"};
+  const std::vector<std::string> measures = {"", "score", "rank", "count", "x"};
+  const std::vector<std::string> objects = {"", "procedure", "dossier", "other", "x"};
+  const std::vector<std::string> statuses = {"", "total", "cut", "online", "on_time", "pending",
+                                             "online_level4", "x"};
+  const std::vector<std::string> levels = {"", "province", "district", "commune", "x"};
+  const std::vector<std::string> rules = {"r", "", "\xC3\xA9", "table.rank"};
+  const std::vector<double> values = {0,    1,     26,    84.67, -3,      0.5,     100, 100.5,
+                                      1e-7, 4e-7,  6e-7,  1e300, NAN,     INFINITY, 2.0000001,
+                                      9007199254740993.0, 63,  1.0000004};
+  const std::vector<double> confidences = {0, 0.9, 1, 1.0000001, 1.0000004, 1.000001, -0.1, -1e-7, NAN};
+  const std::vector<std::optional<double>> scales = {std::nullopt, 100, 80, 1, 0, -1, 1e-7, 6e-7, NAN};
+  const std::vector<std::optional<int>> ints = {std::nullopt, 63, 34, 1, 0, -2};
+  const std::vector<std::optional<int>> pages = {std::nullopt, 1, 2, 0, -1};
+  size_t kept = 0, schema_drops = 0;
+  for (int round = 0; round < 400; ++round) {
+    Document doc = MakeDoc();
+    const std::vector<Figure> base = doc.figures;
+    doc.figures.clear();
+    for (int i = 0; i < 12; ++i) {
+      // Each field of a valid figure is replaced with probability 1/4.
+      Figure f = pick(base);
+      auto maybe = [&](auto& field, const auto& pool) {
+        if (rng() % 4 == 0) field = pick(pool);
+      };
+      maybe(f.id, ids);
+      maybe(f.type, types);
+      maybe(f.indicator, indicators);
+      maybe(f.approx, approxes);
+      maybe(f.unit, units);
+      maybe(f.direction, directions);
+      maybe(f.measure, measures);
+      maybe(f.object, objects);
+      maybe(f.status, statuses);
+      maybe(f.level, levels);
+      maybe(f.rule, rules);
+      maybe(f.value, values);
+      maybe(f.confidence, confidences);
+      maybe(f.scale, scales);
+      maybe(f.out_of, ints);
+      maybe(f.from_year, ints);
+      maybe(f.page, pages);
+      if (rng() % 4 == 0) f.subject = Subject{};
+      doc.figures.push_back(f);
+    }
+    Document a = doc, b = doc;
+    Status sa = validator_->Validate(a);
+    Status sb = slow->Validate(b);
+    ASSERT_EQ(sa.ok(), sb.ok()) << sa.message() << " / " << sb.message();
+    std::string la, lb;
+    AppendJsonLine(a, &la);
+    AppendJsonLine(b, &lb);
+    ASSERT_EQ(la, lb) << "round " << round;
+    kept += a.figures.size();
+    for (const Warning& w : a.warnings) schema_drops += w.code == "schema_violation";
+  }
+  // Both verdicts were exercised, many times.
+  EXPECT_GT(kept, 200u);
+  EXPECT_GT(schema_drops, 200u);
 }
 
 }  // namespace

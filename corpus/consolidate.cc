@@ -15,6 +15,7 @@
 
 #include "corpus/eval.h"
 #include "corpus/external_sort.h"
+#include "schema/emit.h"
 
 namespace chiso {
 namespace {
@@ -508,29 +509,7 @@ class JsonOut {
   }
   void Str(std::string_view s) {
     Comma();
-    out_ += '"';
-    for (char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            static const char* hex = "0123456789abcdef";
-            out_ += "\\u00";
-            out_ += hex[c >> 4];
-            out_ += hex[c & 15];
-          } else {
-            out_ += ch;
-          }
-      }
-    }
-    out_ += '"';
+    AppendJsonString(s, &out_);
     first_ = false;
   }
   void StrOrNull(std::string_view s) { s.empty() ? Null() : Str(s); }

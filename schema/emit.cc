@@ -209,15 +209,7 @@ class LineWriter {
     out_.append(k);
     out_.append("\":");
   }
-  void String(std::string_view s) {
-    if (IsPlain(s)) {
-      out_.push_back('"');
-      out_.append(s);
-      out_.push_back('"');
-    } else {  // escapes and U+FFFD replacement exactly as nlohmann writes them
-      out_.append(Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace));
-    }
-  }
+  void String(std::string_view s) { AppendJsonString(s, &out_); }
   void NullableString(const std::string& s) {
     if (s.empty()) Raw("null");
     else String(s);
@@ -338,6 +330,16 @@ class LineWriter {
 };
 
 }  // namespace
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  if (IsPlain(s)) {
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+  } else {  // escapes and U+FFFD replacement exactly as nlohmann writes them
+    out->append(Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+}
 
 void AppendJsonLine(const Document& doc, std::string* out) {
   LineWriter w(out);

@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "core/document.h"
 
@@ -47,6 +48,11 @@ nlohmann::ordered_json ToJsonWithoutFigures(const Document& doc);
 // plus '\n' to *out. Invalid UTF-8 in strings is replaced by U+FFFD. Writes
 // the text directly (no DOM): the same bytes as nlohmann's dump of ToJson.
 void AppendJsonLine(const Document& doc, std::string* out);
+
+// Appends `s` as a JSON string exactly as nlohmann's dump writes it (same
+// escapes; invalid UTF-8 replaced by U+FFFD), without a DOM for plain text:
+// the one string writer of the streaming writers (records, facts).
+void AppendJsonString(std::string_view s, std::string* out);
 
 // One figure as emitted inside ToJson. `index` must be built over doc.text.
 nlohmann::ordered_json FigureToJson(const Document& doc, const Figure& f,

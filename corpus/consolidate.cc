@@ -53,7 +53,7 @@ bool AgreeAt(double a, int da, double b, int db) {
 }
 
 std::string NumText(double v) {
-  char buf[64];
+  char buf[400];  // "%.6f" of the largest double is 316 characters
   std::snprintf(buf, sizeof buf, "%.6f", v);
   std::string s = buf;
   while (!s.empty() && s.back() == '0') s.pop_back();
@@ -61,6 +61,14 @@ std::string NumText(double v) {
   if (s == "-0") s = "0";
   return s;
 }
+
+// A JSON number as an integer field: nullopt when it is not finite or out of
+// [lo, hi] (a cast would be undefined; such a year or span means nothing).
+std::optional<int64_t> IntIn(double v, double lo, double hi) {
+  if (!(v >= lo && v <= hi)) return std::nullopt;  // NaN fails too
+  return static_cast<int64_t>(std::llround(v));
+}
+constexpr double kMaxSpan = 9e15;  // code points; exact in a double
 
 // Whole numbers are written as integers ("617", not "617.0").
 bool WholeNumber(double v) { return std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 9e15; }
@@ -231,7 +239,8 @@ KeyResult KeyOf(const FigureIn& f, std::string* subject_key, std::string* key) {
 void SetFigureMember(FigureIn& f, const std::string& k, const double* num, std::string* str) {
   auto set = [&](std::string* to) { if (str != nullptr) *to = std::move(*str); };
   auto integer = [&](std::optional<int>* to) {
-    if (num != nullptr) *to = static_cast<int>(std::llround(*num));
+    if (num == nullptr) return;
+    if (std::optional<int64_t> v = IntIn(*num, -1e9, 1e9)) *to = static_cast<int>(*v);
   };
   if (k.empty()) return;
   switch (k[0]) {
@@ -305,8 +314,8 @@ void FromJson(const json& fig, FigureIn* out) {
         SetSubjectMember(f.subject, m.key(), &str);
       }
     } else if (k == "span" && v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number()) {
-      f.span_begin = v[0].get<int64_t>();
-      f.span_end = v[1].get<int64_t>();
+      f.span_begin = IntIn(v[0].get<double>(), 0, kMaxSpan).value_or(-1);
+      f.span_end = IntIn(v[1].get<double>(), 0, kMaxSpan).value_or(-1);
     }
   }
 }
@@ -451,8 +460,8 @@ class RecordReader : public nlohmann::json_sax<json> {
       case kSpan:
         if (num != nullptr) {
           FigureIn& f = figures[count - 1];
-          if (fr.index == 0) f.span_begin = static_cast<int64_t>(*num);
-          else if (fr.index == 1) f.span_end = static_cast<int64_t>(*num);
+          if (fr.index == 0) f.span_begin = IntIn(*num, 0, kMaxSpan).value_or(-1);
+          else if (fr.index == 1) f.span_end = IntIn(*num, 0, kMaxSpan).value_or(-1);
         }
         ++fr.index;
         break;
@@ -530,7 +539,7 @@ void WriteSource(JsonOut& o, const FactSource& s) {
   o.Key("sentence"); o.Str(s.sentence);
   o.Key("sha256"); o.Str(s.doc_sha256);
   o.Key("span");
-  if (s.span_begin >= 0) {
+  if (s.span_begin >= 0 && s.span_end >= 0) {
     o.Open('['); o.Int(s.span_begin); o.Int(s.span_end); o.Close(']');
   } else {
     o.Null();
@@ -1533,13 +1542,14 @@ void Consolidator::AddDocument(const Document& doc) {
 }
 
 Status Consolidator::AddJsonlFile(const std::string& path) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) return Status::Error(path + ": cannot open");
-    in = &file;
-  }
+  if (path == "-") return AddJsonl(std::cin, "-");
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::Error(path + ": cannot open");
+  return AddJsonl(file, path);
+}
+
+Status Consolidator::AddJsonl(std::istream& input, const std::string& path) {
+  std::istream* in = &input;
   Impl& m = *impl_;
   std::string line;
   size_t lineno = 0;

@@ -95,6 +95,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <iosfwd>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -155,6 +156,8 @@ class Consolidator {
   // are skipped; a line that is not a JSON object fails with "path:line:
   // reason" (records before it stay added).
   Status AddJsonlFile(const std::string& path);
+  // The same from a stream; `path` names it in messages.
+  Status AddJsonl(std::istream& in, const std::string& path);
 
   // Resolves values, runs the checks and streams facts and conflicts to
   // `out`. Call once. Fails on a sink error or a temporary-file error (which

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -381,6 +382,32 @@ TEST(ConsolidateTest, SinkErrorStopsFinish) {
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.message(), "disk full");
   EXPECT_EQ(sink.facts, 1);
+}
+
+// Found by fuzz/consolidate_fuzz: numbers no integer field can hold (a
+// span of 3.9e19, a year of 1e19) were cast to integers (undefined
+// behaviour). They now count as absent: no span, no year.
+TEST(ConsolidateTest, OutOfRangeNumbersAreAbsentNotUndefined) {
+  const std::string line =
+      R"({"doc": {"id": "a", "sha256": "1111111111111111"}, "figures": [)"
+      R"({"type": "score", "value": 70.5, "year": 2022, "span": [3.85597e19, -1e300], "scale": 100,)"
+      R"( "subject": {"kind": "province", "id": "x", "name": "X"}},)"
+      R"({"type": "score", "value": 1e300, "year": 1e19, "out_of": -4e18,)"
+      R"( "subject": {"kind": "province", "id": "y", "name": "Y"}}]})";
+  for (bool stream : {true, false}) {
+    Consolidator c;
+    if (stream) {
+      std::istringstream in(line + "\n");
+      ASSERT_TRUE(c.AddJsonl(in, "x").ok());
+    } else {
+      c.AddRecord(json::parse(line));
+    }
+    Output o = Finish(c);
+    ASSERT_EQ(o.facts.size(), 1u);
+    EXPECT_EQ(o.facts[0]["year"], 2022);
+    EXPECT_TRUE(o.facts[0]["supporting"][0]["span"].is_null());
+    EXPECT_EQ(c.stats().skipped_no_year, 1u);
+  }
 }
 
 TEST(ConsolidateTest, JsonlFileErrorsNameTheLine) {

@@ -14,10 +14,10 @@ cmake -S . -B build-fuzz "${generator[@]}" \
   -DCHISO_FUZZ=ON -DCHISO_BUILD_TESTS=OFF -DCHISO_BUILD_BENCH=OFF \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
   >/dev/null
-cmake --build build-fuzz --target decode_normalize_fuzz numbers_fuzz pipeline_fuzz
+cmake --build build-fuzz --target decode_normalize_fuzz numbers_fuzz pipeline_fuzz consolidate_fuzz
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
-for target in decode_normalize_fuzz numbers_fuzz pipeline_fuzz; do
+for target in decode_normalize_fuzz numbers_fuzz pipeline_fuzz consolidate_fuzz; do
   scratch="$(mktemp -d)"
   trap 'rm -rf "$scratch"' EXIT
   echo "== $target: ${seconds}s"

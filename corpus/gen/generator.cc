@@ -159,6 +159,17 @@ const char* const kDecrees[] = {"Nghị định số 61/2018/NĐ-CP", "Nghị đ
 void AppendInt(std::string* out, int64_t v) { out->append(std::to_string(v)); }
 
 // Vietnamese notation: "1.234.567", "89,12".
+// A phrase form with '%' replaced by v and, when n is given, 'N' by n.
+std::string Fill(std::string_view form, int v, std::string_view n = {}) {
+  std::string t;
+  for (char c : form) {
+    if (c == '%') t += std::to_string(v);
+    else if (c == 'N' && !n.empty()) t += n;
+    else t.push_back(c);
+  }
+  return t;
+}
+
 std::string Vn(int64_t scaled, int dec) {
   int64_t pow = 1;
   for (int i = 0; i < dec; ++i) pow *= 10;
@@ -535,11 +546,33 @@ bool Expand(Doc& d, std::string_view name) {
     f.text = text;
     return f;
   };
-  auto count_fig = [&](const char* type, const char* object, const char* status, const char* level, int64_t v,
-                       int dec, const std::string& text) {
-    Fig f = own_fig(type, object, status, v, dec, text);
-    f.level = level;
+  // Writes a count or rate of the own unit (level -1: none) and its figure.
+  auto put_count = [&](const char* type, const char* object, const char* status, int level, int64_t v,
+                       int dec, const char* suffix) {
+    std::string t = Vn(v, dec) + suffix;
+    o += t;
+    Fig f = own_fig(type, object, status, v, dec, t);
+    f.level = level < 0 ? nullptr : kLevels[level];
     d.Add(f);
+  };
+  // An approximate count or rate: "gần 2.000", "hơn 98%".
+  auto put_approx = [&](const char* type, const char* object, const char* status, int64_t v, const char* suffix,
+                        const char* approx, const char* word) {
+    std::string t = Vn(v, 0) + suffix;
+    o += t;
+    Fig g = own_fig(type, object, status, v, 0, "");
+    g.approx = approx;
+    g.text = word + t;
+    d.Add(g);
+  };
+  // Makes g a change from the year before.
+  auto as_change = [&](Fig& g, bool up, const char* measure, const char* unit, const std::string& text) {
+    g.type = "change";
+    g.direction = up ? "up" : "down";
+    g.measure = measure;
+    g.unit = unit;
+    g.from_year = d.year() - 1;
+    g.text = text;
   };
   // Level of a placeholder PREFIX, PREFIX1..PREFIX3: -1 for none, 0..2, or
   // -2 when `name` is not one of them.
@@ -602,12 +635,7 @@ bool Expand(Doc& d, std::string_view name) {
       static const char* const kForms[] = {"xếp thứ %/N", "xếp thứ %/N tỉnh, thành phố", "đứng thứ %/N",
                                            "xếp hạng %/N", "xếp vị thứ %/N", "đứng ở vị trí thứ %/N",
                                            "xếp thứ %/N địa phương", "xếp thứ % trong N tỉnh, thành phố"};
-      std::string form = r.Pick(kForms);
-      for (char c : form) {
-        if (c == '%') t += std::to_string(f.rank);
-        else if (c == 'N') t += ns;
-        else t.push_back(c);
-      }
+      t = Fill(r.Pick(kForms), f.rank, ns);
     } else {
       out_of = -1;
       if (f.rank == 1) {
@@ -617,11 +645,7 @@ bool Expand(Doc& d, std::string_view name) {
       } else {
         static const char* const kForms[] = {"xếp thứ % cả nước", "đứng thứ % toàn quốc",
                                              "xếp vị trí thứ % cả nước"};
-        std::string form = r.Pick(kForms);
-        for (char c : form) {
-          if (c == '%') t += std::to_string(f.rank);
-          else t.push_back(c);
-        }
+        t = Fill(r.Pick(kForms), f.rank);
       }
     }
     o += t;
@@ -633,40 +657,19 @@ bool Expand(Doc& d, std::string_view name) {
     int v = up ? delta : -delta;
     static const char* const kUp[] = {"tăng % bậc", "tăng % bậc", "tăng % hạng", "vươn lên % bậc"};
     static const char* const kDown[] = {"giảm % bậc", "giảm % bậc", "giảm % hạng", "tụt % bậc"};
-    std::string form = up ? r.Pick(kUp) : r.Pick(kDown), t;
-    for (char c : form) {
-      if (c == '%') t += std::to_string(v);
-      else t.push_back(c);
-    }
+    std::string t = Fill(up ? r.Pick(kUp) : r.Pick(kDown), v);
     o += t;
-    Fig g;
-    g.type = "change";
-    g.indicator = kIndId[d.ind];
-    g.subj = d.Own();
-    g.year = d.year();
-    g.value = std::to_string(v);
-    g.direction = up ? "up" : "down";
-    g.measure = "rank";
-    g.unit = "places";
-    g.from_year = d.year() - 1;
-    g.text = t;
+    Fig g = rank_fig(d.Own(), v, -2, t);
+    as_change(g, up, "rank", "places", t);
     d.Add(g);
   } else if (name == "SC") {
     IndexFacts& f = d.Facts(d.ind);
     std::string t = f.score_up ? "tăng " : "giảm ";
     t += score_text(f.dscore, spec.dec);
     o += t;
-    Fig g;
-    g.type = "change";
-    g.indicator = kIndId[d.ind];
-    g.subj = d.Own();
-    g.year = d.year();
-    g.value = JsonNum(f.dscore, spec.dec);
-    g.direction = f.score_up ? "up" : "down";
-    g.measure = "score";
-    g.unit = spec.percent ? "percent" : "points";
-    g.from_year = d.year() - 1;
-    g.text = t;
+    Fig g = score_fig(d.Own(), f.dscore, t);
+    g.scale = 0;
+    as_change(g, f.score_up, "score", spec.percent ? "percent" : "points", t);
     d.Add(g);
   } else if (name.size() == 2 && name[0] == 'C' && name[1] >= '1' && name[1] <= '3') {
     IndexFacts& f = d.Facts(d.ind);
@@ -731,78 +734,45 @@ bool Expand(Doc& d, std::string_view name) {
   } else if (level_of("PT") != -2) {
     CountFacts& c = d.Counts();
     int lv = level_of("PT");
-    int64_t v = lv < 0 ? c.total : c.lv[lv];
-    std::string t = Vn(v, 0);
-    o += t;
-    count_fig("count", "procedure", "total", lv < 0 ? nullptr : kLevels[lv], v, 0, t);
+    put_count("count", "procedure", "total", lv, lv < 0 ? c.total : c.lv[lv], 0, "");
   } else if (name == "PF" || name == "PP" || name == "PCUT" || name == "PSIM" || name == "PPUB") {
     CountFacts& c = d.Counts();
     int64_t v = name == "PF" ? c.full : name == "PP" ? c.partial : name == "PCUT" ? c.cut
               : name == "PSIM" ? c.simplified : c.published;
     const char* st = name == "PF" ? "online_full" : name == "PP" ? "online_partial" : name == "PCUT" ? "cut"
                    : name == "PSIM" ? "simplified" : "published";
-    std::string t = Vn(v, 0);
-    o += t;
-    count_fig("count", "procedure", st, nullptr, v, 0, t);
+    put_count("count", "procedure", st, -1, v, 0, "");
   } else if (name == "PTA") {
     // "gần 2.000 thủ tục": the total rounded up to hundreds, approx about.
-    CountFacts& c = d.Counts();
-    int64_t v = (c.total / 100 + 1) * 100;
-    std::string t = Vn(v, 0);
-    o += t;
-    Fig g = own_fig("count", "procedure", "total", v, 0, "");
-    g.approx = "about";
-    g.text = "gần " + t;
-    d.Add(g);
+    put_approx("count", "procedure", "total", (d.Counts().total / 100 + 1) * 100, "", "about", "gần ");
   } else if (name == "DORA") {
     // "hơn 98%": the on-time rate floored to a whole percent, approx over.
-    CountFacts& c = d.Counts();
-    int64_t v = c.on_time_rate / 100;
-    std::string t = std::to_string(v) + "%";
-    o += t;
-    Fig g = own_fig("rate", "dossier", "on_time", v, 0, "");
-    g.approx = "over";
-    g.text = "hơn " + t;
-    d.Add(g);
+    put_approx("rate", "dossier", "on_time", d.Counts().on_time_rate / 100, "%", "over", "hơn ");
   } else if (name == "PFR") {
-    CountFacts& c = d.Counts();
-    std::string t = Vn(c.full_rate, 2) + "%";
-    o += t;
-    count_fig("rate", "procedure", "online_full", nullptr, c.full_rate, 2, t);
+    put_count("rate", "procedure", "online_full", -1, d.Counts().full_rate, 2, "%");
   } else if (name == "PCH") {
     CountFacts& c = d.Counts();
     std::string t = (c.change_down ? "giảm " : "tăng ") + Vn(c.change, 0);
     o += t;
     Fig g = own_fig("change", "procedure", "total", c.change, 0, t);
-    g.direction = c.change_down ? "down" : "up";
-    g.measure = "count";
-    g.unit = "count";
-    g.from_year = d.year() - 1;
-    g.text = t;
+    as_change(g, !c.change_down, "count", "count", t);
     d.Add(g);
   } else if (level_of("DR") != -2) {
     CountFacts& c = d.Counts();
     int lv = level_of("DR");
-    int64_t v = lv < 0 ? c.received : c.lvr[lv];
-    std::string t = Vn(v, 0);
-    o += t;
-    count_fig("count", "dossier", "received", lv < 0 ? nullptr : kLevels[lv], v, 0, t);
+    put_count("count", "dossier", "received", lv, lv < 0 ? c.received : c.lvr[lv], 0, "");
   } else if (name == "DS" || name == "DO" || name == "DL" || name == "DP" || name == "DN") {
     CountFacts& c = d.Counts();
     int64_t v = name == "DS" ? c.resolved : name == "DO" ? c.on_time : name == "DL" ? c.late
               : name == "DP" ? c.pending : c.online;
     const char* st = name == "DS" ? "resolved" : name == "DO" ? "on_time" : name == "DL" ? "late"
                    : name == "DP" ? "pending" : "online";
-    std::string t = Vn(v, 0);
-    o += t;
-    count_fig("count", "dossier", st, nullptr, v, 0, t);
+    put_count("count", "dossier", st, -1, v, 0, "");
   } else if (name == "DNR" || level_of("DOR") != -2) {
     CountFacts& c = d.Counts();
     int lv = name == "DNR" ? -1 : level_of("DOR");
     int64_t v = name == "DNR" ? c.online_rate : lv < 0 ? c.on_time_rate : c.lv_rate[lv];
-    std::string t = Vn(v, 2) + "%";
-    o += t;
-    count_fig("rate", "dossier", name == "DNR" ? "online" : "on_time", lv < 0 ? nullptr : kLevels[lv], v, 2, t);
+    put_count("rate", "dossier", name == "DNR" ? "online" : "on_time", lv, v, 2, "%");
   } else if (name == "DD1" || name == "DD2") {
     IndexFacts& f = d.Facts(kDdci);
     int k = name[2] - '1';
@@ -822,17 +792,12 @@ bool Expand(Doc& d, std::string_view name) {
     std::string t = "tăng " + Vn(f.ddci_change, 2) + " điểm";
     o += t;
     Fig g;
-    g.type = "change";
     g.indicator = "DDCI";
     g.subj = Subj{"aggregate", std::string("Các sở, ban, ngành ") + (d.unit().city ? "thành phố " : "tỉnh ") +
                                    d.unit().name};
     g.year = d.year();
     g.value = JsonNum(f.ddci_change, 2);
-    g.direction = "up";
-    g.measure = "score";
-    g.unit = "points";
-    g.from_year = d.year() - 1;
-    g.text = t;
+    as_change(g, true, "score", "points", t);
     d.Add(g);
   } else if (name == "DATE") {
     // A day shortly before publication.

@@ -23,6 +23,7 @@
 #include "corpus/pipeline.h"
 #include "corpus/sink.h"
 #include "tests/record_fixture.h"
+#include "tests/sqlite_file.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -402,32 +403,7 @@ TEST(Resume, FullDiskKeepsWholeRecordsAndResumes) {
 
 // ------------------------------------------------------------------ SQLite
 
-struct Db {
-  sqlite3* db = nullptr;
-  explicit Db(const std::string& path) { sqlite3_open(path.c_str(), &db); }
-  ~Db() { sqlite3_close(db); }
-  std::vector<std::vector<std::string>> Query(const std::string& sql) {
-    std::vector<std::vector<std::string>> rows;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      ADD_FAILURE() << sqlite3_errmsg(db) << "\n" << sql;
-      return rows;
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const unsigned char* t = sqlite3_column_text(st, i);
-        row.push_back(t ? reinterpret_cast<const char*>(t) : "NULL");
-      }
-      rows.push_back(row);
-    }
-    sqlite3_finalize(st);
-    return rows;
-  }
-  int64_t Count(const std::string& table) {
-    return std::stoll(Query("SELECT count(*) FROM " + table)[0][0]);
-  }
-};
+using Db = chiso::testing_support::SqliteFile;
 
 // The README's query, verbatim.
 const char* kParIndex2023 = R"sql(

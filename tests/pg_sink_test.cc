@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "tests/record_fixture.h"
+#include "tests/run_chiso.h"
+#include "tests/sqlite_file.h"
 
 namespace {
 
@@ -48,24 +50,10 @@ std::string Trim(std::string s) {
   return s;
 }
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr
-};
+using Result = chiso::testing_support::CommandResult;
 
-// Runs `chiso ARGS` through the shell; stdout and stderr together.
-Result Chiso(const std::string& args) {
-  std::string cmd = std::string(CHISO_BIN) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+// Runs `chiso ARGS`; stdout and stderr together.
+Result Chiso(const std::string& args) { return chiso::testing_support::RunChiso(args, true); }
 
 // The fixture's server URL, or "" and the reason it is missing.
 std::string ServerUrl(std::string* why) {
@@ -116,36 +104,7 @@ class PgConn {
   PGconn* c_;
 };
 
-class Lite {
- public:
-  explicit Lite(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
-  ~Lite() { sqlite3_close(db_); }
-  Rows Query(const std::string& sql) {
-    Rows rows;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      ADD_FAILURE() << sqlite3_errmsg(db_) << "\n" << sql;
-      return rows;
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const unsigned char* t = sqlite3_column_text(st, i);
-        row.push_back(t ? reinterpret_cast<const char*>(t) : "NULL");
-      }
-      rows.push_back(std::move(row));
-    }
-    sqlite3_finalize(st);
-    return rows;
-  }
-  int64_t Count(const std::string& from) {
-    Rows r = Query("SELECT count(*) FROM " + from);
-    return r.empty() ? -1 : std::stoll(r[0][0]);
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
+using Lite = chiso::testing_support::SqliteFile;
 
 // The SQL block of README.md that follows the line starting with `intro`:
 // the tests run the README's queries verbatim.

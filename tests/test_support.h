@@ -1,5 +1,5 @@
 // Shared helpers for the end-to-end tests: one pipeline per test binary, and
-// running the chiso binary as a user would.
+// (tests/run_chiso.h) running the chiso binary as a user would.
 #ifndef CHISO_TESTS_TEST_SUPPORT_H_
 #define CHISO_TESTS_TEST_SUPPORT_H_
 
@@ -11,6 +11,9 @@
 #include <string>
 
 #include "corpus/pipeline.h"
+#ifdef CHISO_BIN
+#include "tests/run_chiso.h"  // RunChiso, for the tests that run the binary
+#endif
 
 namespace chiso::testing_support {
 
@@ -34,25 +37,6 @@ inline Document RunPipeline(const std::string& text, const std::string& id = "t.
   return doc;
 }
 
-#ifdef CHISO_BIN
-struct CommandResult {
-  int code;
-  std::string out;
-};
-
-// Runs `chiso ARGS` through the shell, stderr discarded; returns exit code and stdout.
-inline CommandResult RunChiso(const std::string& args) {
-  std::string cmd = std::string(CHISO_BIN) + " " + args + " 2>/dev/null";
-  CommandResult r{0, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-#endif
 
 }  // namespace chiso::testing_support
 

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "core/document.h"
+#include "core/splitmix64.h"
 #include "corpus/pipeline.h"
 #include "ingest/ingest.h"
 #include "ingest/pdf.h"
@@ -115,16 +116,10 @@ size_t CountRecords(const std::string& path) {
   return n;
 }
 
-// splitmix64: a small, fully specified generator, so a seed draws the same
-// sample on every platform and standard library.
+// A seed draws the same sample on every platform and standard library.
 struct Rng {
   uint64_t s;
-  uint64_t Next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64(&s); }
   size_t Below(size_t n) {
     return n == 0 ? 0 : static_cast<size_t>(Next() % n);
   }

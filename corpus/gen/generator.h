@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/splitmix64.h"
 #include "core/status.h"
 
 namespace chiso::gen {
@@ -115,12 +116,7 @@ Status WriteCorpus(const GenOptions& options, const std::string& dir, GenStats* 
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64(&state_); }
   // Uniform in [0, n), n > 0 (multiply-shift; the bias is negligible at
   // these sizes and, above all, identical on every platform).
   uint32_t Below(uint32_t n) {

@@ -726,7 +726,7 @@ class WireIn {
 
 // A usable figure with its source material, in the order of the fields of
 // FigureIn; `serial` numbers its document.
-void PutFigure(const FigureIn& f, const FactSource& src, uint64_t serial, std::string* out) {
+void PutFigure(const FigureIn& f, uint64_t serial, std::string* out) {
   WireOut w(out);
   w.U64(serial);
   for (const std::string* s : {&f.type, &f.indicator, &f.component, &f.approx}) w.Str(*s);
@@ -742,21 +742,32 @@ void PutFigure(const FigureIn& f, const FactSource& src, uint64_t serial, std::s
   }
   w.F64(f.value);
   w.F64(f.confidence);
-  for (const std::string* s : {&src.doc_id, &src.doc_sha256, &src.figure_id, &src.text, &src.sentence}) {
-    w.Str(*s);
+  w.Str(f.doc_id);
+  w.Str(f.doc_sha256);
+  if (f.from_record) {  // the source's fields are the figure's: no copies
+    for (const std::string* s : {&f.figure_id, &f.text, &f.sentence}) w.Str(*s);
+    w.I64(f.span_begin);
+    w.I64(f.span_end);
+  } else {  // a Document's figure: spans in code points, text sliced
+    FactSource src = MakeSource(f);
+    for (const std::string* s : {&src.figure_id, &src.text, &src.sentence}) w.Str(*s);
+    w.I64(src.span_begin);
+    w.I64(src.span_end);
   }
-  w.I64(src.span_begin);
-  w.I64(src.span_end);
 }
 
 // The figure PutFigure wrote, as a FigureIn read from a record; doc_id and
 // doc_sha256 point into *doc_id and *sha.
 bool GetFigure(std::string_view in, FigureIn* out, uint64_t* serial, std::string* doc_id,
                std::string* sha) {
+  // Every field is assigned (strings keep their capacity across figures).
   FigureIn& f = *out;
-  f = FigureIn{};
   f.from_record = true;
   f.has_value = true;
+  f.page.reset();
+  f.from_doc = nullptr;
+  f.doc_figure = nullptr;
+  f.cps = nullptr;
   WireIn r(in);
   *serial = r.U64();
   for (std::string* s : {&f.type, &f.indicator, &f.component, &f.approx}) r.Str(s);
@@ -1316,7 +1327,7 @@ struct Consolidator::Impl {
     uint64_t h = std::hash<std::string_view>{}(std::string_view(family).substr(8));
     for (int i = 0; i < 8; ++i) family[i] = static_cast<char>(h >> (56 - 8 * i));
     payload.clear();
-    PutFigure(f, MakeSource(f), doc_serial, &payload);
+    PutFigure(f, doc_serial, &payload);
     Check(figures->Add(family, payload));
   }
 

@@ -11,6 +11,27 @@
 
 namespace chiso {
 
+namespace {
+std::string TempDir(const std::string& dir) {
+  if (!dir.empty()) return dir;
+  const char* t = std::getenv("TMPDIR");
+  return t != nullptr && *t != '\0' ? t : "/tmp";
+}
+}  // namespace
+
+Status OpenUnlinkedTempFile(const std::string& dir, std::FILE** out) {
+  std::string path = TempDir(dir) + "/chiso-XXXXXX";
+  int fd = ::mkstemp(path.data());
+  if (fd < 0) return Status::Error(path + ": cannot create a temporary file: " + std::strerror(errno));
+  ::unlink(path.c_str());  // gone with the process, whatever happens
+  *out = ::fdopen(fd, "w+b");
+  if (*out == nullptr) {
+    ::close(fd);
+    return Status::Error(path + ": cannot open a temporary file");
+  }
+  return Status::OK();
+}
+
 // One sorted run: an unlinked temporary file, written once, then read back.
 // Record: u32 key size, u32 payload size, key bytes, payload bytes.
 class ExternalSorter::Run {
@@ -20,15 +41,7 @@ class ExternalSorter::Run {
   }
 
   Status Open(const std::string& dir) {
-    std::string path = dir + "/chiso-sort-XXXXXX";
-    int fd = ::mkstemp(path.data());
-    if (fd < 0) return Status::Error(path + ": cannot create a temporary file: " + std::strerror(errno));
-    ::unlink(path.c_str());  // gone with the process, whatever happens
-    file_ = ::fdopen(fd, "w+b");
-    if (file_ == nullptr) {
-      ::close(fd);
-      return Status::Error("cannot open a temporary file in " + dir);
-    }
+    if (Status s = OpenUnlinkedTempFile(dir, &file_); !s.ok()) return s;
     std::setvbuf(file_, nullptr, _IOFBF, 32 << 10);
     return Status::OK();
   }
@@ -73,10 +86,7 @@ class ExternalSorter::Run {
 };
 
 ExternalSorter::ExternalSorter(Options options) : options_(std::move(options)) {
-  if (options_.temp_dir.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    options_.temp_dir = t != nullptr && *t != '\0' ? t : "/tmp";
-  }
+  options_.temp_dir = TempDir(options_.temp_dir);
 }
 
 ExternalSorter::~ExternalSorter() = default;

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@
 #include "core/status.h"
 
 namespace chiso {
+
+// Creates a temporary file in `dir` ("" -> $TMPDIR or /tmp), unlinked at
+// once so it vanishes with the process, opened for writing and reading.
+Status OpenUnlinkedTempFile(const std::string& dir, std::FILE** out);
 
 class ExternalSorter {
  public:

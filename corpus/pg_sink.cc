@@ -1,5 +1,6 @@
 #include "corpus/pg_sink.h"
 
+#include "corpus/external_sort.h"  // OpenUnlinkedTempFile
 #include "corpus/libpq.h"  // libpq, loaded on first use
 
 #include <chrono>
@@ -458,8 +459,8 @@ class CopySpool {
   Status Spill(bool all) {
     std::string& d = rows.data();
     if (d.empty() || (!all && d.size() < kPiece)) return Status::OK();
-    if (file_ == nullptr && (file_ = std::tmpfile()) == nullptr) {
-      return Status::Error("cannot create a temporary file for COPY rows");
+    if (file_ == nullptr) {
+      if (Status s = OpenUnlinkedTempFile("", &file_); !s.ok()) return s;
     }
     if (std::fwrite(d.data(), 1, d.size(), file_) != d.size()) {
       return Status::Error("cannot write COPY rows to a temporary file (disk full?)");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <utility>
@@ -55,6 +56,24 @@ TEST(ExternalSortTest, SortsStablyInMemoryAndThroughRuns) {
     }
     EXPECT_EQ(s.records(), in.size());
   }
+}
+
+// Run files are unlinked when created: nothing is left in the directory,
+// even while the runs are being merged.
+TEST(ExternalSortTest, RunFilesLeaveNothingInTheDirectory) {
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "chiso_sort_unlinked";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  ExternalSorter s({4 << 10, dir.string()});
+  for (const Rec& r : Records(2000, 9)) ASSERT_TRUE(s.Add(r.first, r.second).ok());
+  ASSERT_TRUE(s.Sort().ok());
+  ASSERT_GT(s.runs_written(), 2u);
+  std::string_view k, p;
+  ASSERT_TRUE(s.Next(&k, &p));
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  while (s.Next(&k, &p)) {
+  }
+  EXPECT_TRUE(s.status().ok());
 }
 
 TEST(ExternalSortTest, EmptyAndSingle) {

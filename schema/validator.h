@@ -57,9 +57,9 @@ class Validator {
   // readable message (JSON pointer, constraint, offending value, e.g.
   // `/doc/date: Failed to match regex ... (got "2021-13-01")`) only if the
   // record still fails: a bug upstream, not in the document.
-  // Cost: a schema pass for the record; per figure, a check in code of the
-  // schema's rules, and a serialization and valijson pass only for a figure
-  // that check does not accept (about 50-100 us each).
+  // Cost: per record and per figure, a check in code of the schema's rules;
+  // a serialization and valijson pass only for what that check does not
+  // accept (about 50-100 us each).
   Status Validate(Document& doc) const;
 
   // Validates one serialized record against the schema only (no semantic

@@ -803,5 +803,53 @@ TEST_F(ValidatorTest, FastPathAgreesWithValijsonOnRandomFigures) {
   EXPECT_GT(schema_drops, 200u);
 }
 
+// Random records (the document's own fields and warnings; figures are checked
+// above): both validators must give the same verdict and the same message.
+TEST_F(ValidatorTest, FastPathAgreesWithValijsonOnRandomRecords) {
+  std::unique_ptr<Validator> slow = ValijsonOnlyValidator();
+  ASSERT_NE(slow, nullptr);
+  std::mt19937 rng(20261126);
+  auto pick = [&](const auto& pool) { return pool[rng() % pool.size()]; };
+  const std::string hex(64, 'a');
+  const std::vector<std::string> ids = {"d1", "", "\x01", "\xC3\xA9/x.txt"};
+  const std::vector<std::string> shas = {hex, "", "abc", hex.substr(1) + "g", std::string(64, 'F'),
+                                         hex + "0"};
+  const std::vector<std::string> dates = {"", "2023-01-05", "2023-13-01", "2023-00-10", "2023-02-31",
+                                          "2023-12-00", "2023-12-32", "25/06/2021", "2023-1-05",
+                                          "2023-01-05\n", "\xEF\xBC\x92" "023-01-05"};
+  const std::vector<std::optional<int>> pages = {std::nullopt, 0, 3, -1};
+  const std::vector<std::string> codes = {"ok_code", "Bad", "a__b", "_a", "a_", "a1_b2", "", "\xC3\xA9",
+                                          "x", "a-b"};
+  const std::vector<std::string> error_codes = {"", "read_failed", "\x01"};
+  const std::vector<SubjectKind> kinds = {SubjectKind::kNone, SubjectKind::kProvince,
+                                          SubjectKind::kNation, SubjectKind::kUnknown};
+  size_t ok = 0, rejected = 0;
+  for (int round = 0; round < 600; ++round) {
+    Document doc = MakeDoc();
+    auto maybe = [&](auto& field, const auto& pool) {
+      if (rng() % 3 == 0) field = pick(pool);
+    };
+    maybe(doc.id, ids);
+    maybe(doc.sha256, shas);
+    maybe(doc.date, dates);
+    maybe(doc.pages, pages);
+    maybe(doc.subject.kind, kinds);
+    for (int i = rng() % 3; i > 0; --i) doc.Warn(pick(codes), "message");
+    if (rng() % 4 == 0) doc.Fail(pick(error_codes), "failed");
+    Document a = doc, b = doc;
+    Status sa = validator_->Validate(a);
+    Status sb = slow->Validate(b);
+    ASSERT_EQ(sa.ok(), sb.ok()) << "round " << round << ": " << sa.message() << " / " << sb.message();
+    ASSERT_EQ(sa.message(), sb.message()) << "round " << round;
+    std::string la, lb;
+    AppendJsonLine(a, &la);
+    AppendJsonLine(b, &lb);
+    ASSERT_EQ(la, lb) << "round " << round;
+    (sa.ok() ? ok : rejected)++;
+  }
+  EXPECT_GT(ok, 100u);
+  EXPECT_GT(rejected, 100u);
+}
+
 }  // namespace
 }  // namespace chiso

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+
 namespace chiso {
 namespace {
 
@@ -20,6 +23,19 @@ TEST(Sha256, BlockBoundaries) {
   EXPECT_NE(Sha256Hex(a), Sha256Hex(b));
   EXPECT_EQ(Sha256Hex(c), Sha256Hex(std::string(64, 'x')));
   EXPECT_EQ(Sha256Hex(c).size(), 64u);
+}
+
+// Whichever rounds Sha256Hex uses (the SHA extensions where the CPU has them)
+// must agree with the portable ones at every length around the block edges.
+TEST(Sha256, SameDigestAsThePortableRounds) {
+  std::string data;
+  uint32_t x = 2463534242u;
+  for (size_t n = 0; n <= 1100; ++n) {
+    EXPECT_EQ(Sha256Hex(data), internal::Sha256HexPortable(data)) << n << " bytes";
+    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+    data.push_back(static_cast<char>(x));
+  }
+  std::printf("sha256: %s rounds\n", internal::Sha256Accelerated() ? "SHA extension" : "portable");
 }
 
 }  // namespace

@@ -934,6 +934,16 @@ void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std:
     // Try every header position and width; keep the reading that explains
     // the most cells (a caption line above the header must not shift it).
     Table best;
+    // The header readings below overlap (up to 15 per paragraph): fold and
+    // classify each cell once.
+    std::vector<std::pair<Span, Column>> classified;
+    auto classify = [&](Span cell) {
+      for (const auto& [span, column] : classified) {
+        if (span.begin == cell.begin && span.end == cell.end) return column;
+      }
+      classified.push_back({cell, ClassifyHeader(doc.Slice(cell))});
+      return classified.back().second;
+    };
     for (size_t start = 0; start < std::min<size_t>(3, lines.size()); ++start) {
       const bool separated = SplitCells(text, lines[start]).size() >= 2;
       size_t lo = separated ? SplitCells(text, lines[start]).size() : 2;
@@ -947,7 +957,7 @@ void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std:
           t.header.assign(lines.begin() + start, lines.begin() + start + n);
         }
         for (size_t i = 0; i < t.header.size(); ++i) {
-          Column c = ClassifyHeader(doc.Slice(t.header[i]));
+          Column c = classify(t.header[i]);
           int col = static_cast<int>(i);
           if (c == Column::kRank && t.rank_col < 0) t.rank_col = col;
           else if (c == Column::kUnit && t.unit_col < 0) t.unit_col = col;

@@ -1,6 +1,9 @@
 #include "core/document.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace chiso {
 namespace {
@@ -30,12 +33,26 @@ std::string_view FormatName(Format format) {
   return "text";
 }
 
+// Code points in [p, p + n): bytes that are not UTF-8 continuation bytes
+// (10xxxxxx), counted eight at a time.
+size_t CountCodePoints(const char* p, size_t n) {
+  size_t cps = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    const uint64_t continuation = x & ~(x << 1) & 0x8080808080808080ULL;
+    cps += 8 - static_cast<size_t>(__builtin_popcountll(continuation));
+  }
+  for (; i < n; ++i) cps += !IsContinuation(static_cast<unsigned char>(p[i]));
+  return cps;
+}
+
 CodePointIndex::CodePointIndex(std::string_view utf8) : text_(utf8) {
   checkpoints_.reserve(utf8.size() / kStride + 1);
   uint32_t cps = 0;
-  for (size_t i = 0; i < utf8.size(); ++i) {
-    if (i % kStride == 0) checkpoints_.push_back(cps);
-    if (!IsContinuation(static_cast<unsigned char>(utf8[i]))) ++cps;
+  for (size_t i = 0; i < utf8.size(); i += kStride) {
+    checkpoints_.push_back(cps);
+    cps += static_cast<uint32_t>(CountCodePoints(utf8.data() + i, std::min(kStride, utf8.size() - i)));
   }
 }
 
@@ -44,10 +61,8 @@ size_t CodePointIndex::CodePoints(size_t byte_offset) const {
   size_t k = byte_offset / kStride;
   if (k >= checkpoints_.size()) k = checkpoints_.empty() ? 0 : checkpoints_.size() - 1;
   size_t cps = checkpoints_.empty() ? 0 : checkpoints_[k];
-  for (size_t i = k * kStride; i < byte_offset; ++i) {
-    if (!IsContinuation(static_cast<unsigned char>(text_[i]))) ++cps;
-  }
-  return cps;
+  const size_t from = k * kStride;
+  return byte_offset > from ? cps + CountCodePoints(text_.data() + from, byte_offset - from) : cps;
 }
 
 }  // namespace chiso

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 namespace chiso {
 namespace {
 
@@ -21,6 +23,24 @@ TEST(CodePointIndex, LongTextCrossesCheckpoints) {
   for (size_t k : {0u, 3u, 255u, 256u, 257u, 768u, 2999u, 3000u}) {
     EXPECT_EQ(idx.CodePoints(k), (k + 2) / 3) << k;
   }
+}
+
+// Every offset of mixed and invalid UTF-8 (any byte value) against a count
+// byte by byte: the index counts eight bytes at a time.
+TEST(CodePointIndex, EveryOffsetMatchesAByteCount) {
+  std::string s;
+  uint32_t x = 88172645u;
+  for (int i = 0; i < 1500; ++i) {
+    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+    s.push_back(static_cast<char>(i % 7 == 0 ? x : (x % 3 ? 0x80 | (x & 0x3F) : x & 0x7F)));
+  }
+  CodePointIndex idx(s);
+  size_t expected = 0;
+  for (size_t k = 0; k <= s.size(); ++k) {
+    ASSERT_EQ(idx.CodePoints(k), expected) << k;
+    if (k < s.size() && (static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) ++expected;
+  }
+  EXPECT_EQ(idx.CodePoints(s.size() + 10), expected);
 }
 
 TEST(SubjectKind, RoundTripsNames) {

@@ -50,8 +50,13 @@ size_t ContentEnd(const Document& doc) {
     if (line.size() > 40) continue;
     std::string folded = FoldVietnamese(line);
     while (!folded.empty() && (folded.back() == ':' || folded.back() == ' ')) folded.pop_back();
-    for (const char* m : kTailMarkers) {
-      if (folded == FoldVietnamese(m)) return p.begin;
+    static const std::vector<std::string> markers = [] {
+      std::vector<std::string> v;
+      for (const char* m : kTailMarkers) v.push_back(FoldVietnamese(m));
+      return v;
+    }();
+    for (const std::string& m : markers) {
+      if (folded == m) return p.begin;
     }
   }
   return doc.text.size();

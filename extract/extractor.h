@@ -41,6 +41,7 @@ class Extractor {
 
   const RuleSet& rules() const { return *rules_; }
   const Gazetteer& gazetteer() const { return *gazetteer_; }
+  const Lexicon& lexicon() const { return *lexicon_; }
 
  private:
   Extractor();

@@ -6,6 +6,7 @@
 #   start-up   chiso extract of one tiny document to stdout (best of 20; -o
 #              FILE adds the fsyncs of a durable output), and --help
 #   memory     peak RSS of chiso extract --jobs 2 on N and on 10 x N documents
+#   stages     bench/stages_bench: each stage's MB/s on 400 generated documents
 #
 # Usage: bench/perf.sh [--docs N] [--full] [--build DIR]
 #   default N = 2,000 (bounded, as CI runs it); --full: N = 20,000 and the
@@ -100,3 +101,13 @@ fi
   fi
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$build/perf.txt"
+
+# Each stage's throughput on its own (Google Benchmark, CPU time), to compare
+# with the floor's MB/s above.
+stages=$build/bench/stages_bench
+if [ -x "$stages" ]; then
+  min_time=0.2; [ "$full" = 1 ] && min_time=2
+  "$stages" --benchmark_min_time=$min_time --benchmark_format=csv 2>/dev/null |
+    awk -F, '$1 ~ /^"BM_/ { gsub(/"|BM_/, "", $1)
+      printf "stage %-16s %8.1f MB/s  %8.0f docs/s\n", $1, $6 / 1e6, $7 }' | tee -a "$build/perf.txt"
+fi

@@ -909,8 +909,11 @@ void Extractor::Extract(Document& doc) const {
     if (doc.figures.back().type == "count") counts.push_back(&doc.figures.back());
   }
   ReadTables(doc, ents, x.years, content_end, doc_year);
-  std::stable_sort(doc.figures.begin(), doc.figures.end(),
-                   [](const Figure& a, const Figure& b) { return a.span.begin < b.span.begin; });
+  auto by_position = [](const Figure& a, const Figure& b) { return a.span.begin < b.span.begin; };
+  // Usually in order already; stable_sort would still move every Figure.
+  if (!std::is_sorted(doc.figures.begin(), doc.figures.end(), by_position)) {
+    std::stable_sort(doc.figures.begin(), doc.figures.end(), by_position);
+  }
   for (size_t i = 0; i < doc.figures.size(); ++i) doc.figures[i].id = "f" + std::to_string(i + 1);
 }
 

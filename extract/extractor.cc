@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <thread>
 #include <cmath>
 #include <cstring>
@@ -189,12 +190,14 @@ std::string FindDate(std::string_view head) {
   return buf;
 }
 
-size_t CountWords(std::string_view s) {
+// Words separated by spaces; counting stops past `limit` (a title line is
+// judged on the first 15 paragraphs, whole).
+size_t CountWords(std::string_view s, size_t limit = SIZE_MAX) {
   size_t n = 0;
   bool in = false;
   for (char c : s) {
     bool sp = c == ' ';
-    if (!sp && !in) ++n;
+    if (!sp && !in && ++n > limit) return n;
     in = !sp;
   }
   return n;
@@ -393,7 +396,7 @@ void Extractor::Extract(Document& doc) const {
     for (size_t i = 0; i < doc.paragraphs.size() && lines_seen < 15; ++i, ++lines_seen) {
       std::string_view line = doc.Slice(doc.paragraphs[i]);
       if (line.find('\n') != std::string_view::npos) line = line.substr(0, line.find('\n'));
-      size_t words = CountWords(line);
+      size_t words = CountWords(line, 45);
       if (words < 6 || words > 45 || HasDigitSlash(line)) continue;
       char last = line.back();
       if (last == '.' || last == '!' || last == ':') continue;

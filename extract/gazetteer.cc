@@ -104,7 +104,20 @@ class DocumentFolder {
         off = offsets->data();
       }
       const size_t start = pos;
-      char32_t cp = DecodeUtf8(text, &pos);
+      auto cont = [&](size_t k) {
+        return k < text.size() && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80;
+      };
+      char32_t cp;
+      if (b >= 0xC2 && b < 0xE0 && cont(pos + 1)) {  // DecodeUtf8, inlined for the common cases
+        cp = (static_cast<char32_t>(b & 0x1F) << 6) | (text[pos + 1] & 0x3F);
+        pos += 2;
+      } else if (b >= 0xE0 && b < 0xF0 && cont(pos + 1) && cont(pos + 2)) {
+        cp = (static_cast<char32_t>(b & 0x0F) << 12) |
+             (static_cast<char32_t>(text[pos + 1] & 0x3F) << 6) | (text[pos + 2] & 0x3F);
+        pos += 3;
+      } else {
+        cp = DecodeUtf8(text, &pos);
+      }
       size_t len = pos - start;
       const bool in_table = cp >= 0x80 && cp < kEnd && len == (cp < 0x800 ? 2u : 3u);
       char kind = in_table ? kind_[cp] : kOther;
@@ -1017,8 +1030,10 @@ void Gazetteer::AliasEnds(std::string_view folded, size_t begin, std::vector<siz
   if (int i = TrieIndex(folded[begin]); i >= 0 && trie_[0].next[i] >= 0) {
     WalkTrie(folded, trie_[0].next[i], begin + 1, ends);
   }
-  std::sort(ends->begin(), ends->end(), std::greater<>());
-  ends->erase(std::unique(ends->begin(), ends->end()), ends->end());
+  if (ends->size() > 1) {
+    std::sort(ends->begin(), ends->end(), std::greater<>());
+    ends->erase(std::unique(ends->begin(), ends->end()), ends->end());
+  }
 }
 
 void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const {

@@ -49,6 +49,7 @@ bool IsWordByte(char c) {
 // The end of the run of separators starting at byte `at` of folded text.
 size_t SkipSeparators(std::string_view s, size_t at) {
   while (at < s.size()) {
+    if (TrieIndex(s[at]) >= 0) break;  // a letter or digit, the common case
     size_t next = at;
     if (!IsSeparator(DecodeUtf8(s, &next))) break;
     at = next;
@@ -57,6 +58,94 @@ size_t SkipSeparators(std::string_view s, size_t at) {
 }
 
 bool IsCombiningMark(char32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
+
+// FoldVietnamese(text, out, offsets) for the whole document, which FindAll
+// rebuilds for every text: ASCII is lowered in place and each two- or
+// three-byte code point below U+2000 is looked up in a table built by
+// FoldVietnamese itself (it folds each code point on its own), so the result
+// is the same; anything else (invalid or overlong bytes, higher code points)
+// goes through FoldVietnamese one code point at a time.
+class DocumentFolder {
+ public:
+  DocumentFolder() {
+    std::string utf8, folded;
+    for (char32_t cp = 0x80; cp < kEnd; ++cp) {
+      utf8.clear();
+      AppendUtf8(cp, &utf8);
+      FoldVietnamese(utf8, &folded);
+      if (folded.empty()) kind_[cp] = kDrop;
+      else if (folded == utf8) kind_[cp] = kCopy;
+      else if (folded.size() == 1) kind_[cp] = folded[0];
+      else kind_[cp] = kOther;
+    }
+  }
+
+  void Fold(std::string_view text, std::string* out, std::vector<uint32_t>* offsets) const {
+    out->resize(text.size() + 8);
+    offsets->resize(text.size() + 9);
+    char* o = out->data();
+    uint32_t* off = offsets->data();
+    size_t n = 0;  // bytes written
+    std::string one;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      auto b = static_cast<unsigned char>(text[pos]);
+      if (b < 0x80) {
+        o[n] = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+        off[n++] = static_cast<uint32_t>(pos++);
+        continue;
+      }
+      // Room for this code point (at most 4 bytes) and the rest as ASCII:
+      // only invalid bytes grow (to U+FFFD).
+      if (size_t need = n + 4 + (text.size() - pos); need > out->size()) {
+        out->resize(std::max(need, out->size() * 2));
+        offsets->resize(out->size() + 1);
+        o = out->data();
+        off = offsets->data();
+      }
+      const size_t start = pos;
+      auto cont = [&](size_t k) {
+        return k < text.size() && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80;
+      };
+      char32_t cp;
+      if (b >= 0xC2 && b < 0xE0 && cont(pos + 1)) {  // DecodeUtf8, inlined for the common cases
+        cp = (static_cast<char32_t>(b & 0x1F) << 6) | (text[pos + 1] & 0x3F);
+        pos += 2;
+      } else if (b >= 0xE0 && b < 0xF0 && cont(pos + 1) && cont(pos + 2)) {
+        cp = (static_cast<char32_t>(b & 0x0F) << 12) |
+             (static_cast<char32_t>(text[pos + 1] & 0x3F) << 6) | (text[pos + 2] & 0x3F);
+        pos += 3;
+      } else {
+        cp = DecodeUtf8(text, &pos);
+      }
+      size_t len = pos - start;
+      const bool in_table = cp >= 0x80 && cp < kEnd && len == (cp < 0x800 ? 2u : 3u);
+      char kind = in_table ? kind_[cp] : kOther;
+      if (kind == kDrop) continue;
+      if (kind == kCopy) {
+        for (size_t k = start; k < pos; ++k) { o[n] = text[k]; off[n++] = static_cast<uint32_t>(start); }
+        continue;
+      }
+      if (kind != kOther) { o[n] = kind; off[n++] = static_cast<uint32_t>(start); continue; }
+      FoldVietnamese(text.substr(start, len), &one);
+      for (char c : one) { o[n] = c; off[n++] = static_cast<uint32_t>(start); }
+    }
+    off[n] = static_cast<uint32_t>(text.size());
+    out->resize(n);
+    offsets->resize(n + 1);
+  }
+
+ private:
+  static constexpr char32_t kEnd = 0x2000;
+  // A folded ASCII letter, or one of these (control bytes never fold).
+  static constexpr char kDrop = 1, kCopy = 2, kOther = 3;
+  std::array<char, kEnd> kind_{};
+};
+
+const DocumentFolder& Folder() {
+  static const DocumentFolder folder;
+  return folder;
+}
 
 // Codes in the canonical form (control bytes never occur in aliases).
 enum : char {
@@ -833,7 +922,12 @@ bool Gazetteer::Accept(const KeyInfo& info, std::string_view surface,
   thread_local std::string mask;
   const bool diacritics = HasVietnameseDiacritics(surface);
   if (diacritics) CanonicalVietnamese(surface, &canonical);
-  const bool any_upper = UppercaseMask(surface, &mask);
+  // The capitals are looked at only when a form's case matters.
+  bool masked = false, any_upper = false;
+  auto upper_mask = [&] {
+    if (!masked) any_upper = UppercaseMask(surface, &mask);
+    masked = true;
+  };
   const EntityKind kind = info.entity ? info.entity->kind : EntityKind::kIndicator;
   for (const Form& form : info.forms) {
     if (diacritics && form.canonical != canonical) continue;
@@ -841,8 +935,10 @@ bool Gazetteer::Accept(const KeyInfo& info, std::string_view surface,
     if (info.entity == nullptr) {
       case_ok = true;
     } else if (kind == EntityKind::kProvince || form.acronym) {
+      upper_mask();
       case_ok = MaskFits(form.mask, mask);
     } else if (kind == EntityKind::kRegion || kind == EntityKind::kMinistry) {
+      upper_mask();
       case_ok = any_upper;
     }
     if (!case_ok) continue;
@@ -905,21 +1001,26 @@ void Gazetteer::MarkPrefix(std::string_view text, std::string_view folded,
 }
 
 // Follows the trie from `node` at byte `at`, adding to `ends` every end of an
-// alias followed by a word boundary.
+// alias followed by a word boundary (in no particular order). Letters are
+// followed in a loop; only the jumps over separators to a next word recurse.
 void Gazetteer::WalkTrie(std::string_view folded, int32_t node, size_t at, std::vector<size_t>* ends) const {
-  const TrieNode& n = trie_[node];
-  if (n.accept && (at == folded.size() || !IsWordByte(folded[at]))) ends->push_back(at);
-  if (at < folded.size()) {
-    if (int i = TrieIndex(folded[at]); i >= 0 && n.next[i] >= 0) WalkTrie(folded, n.next[i], at + 1, ends);
-  }
-  if (n.boundary >= 0) {
-    // A word starts with a letter or digit, so the separators before it are
-    // the whole run (possibly empty).
-    size_t next = SkipSeparators(folded, at);
-    if (next < folded.size()) {
-      const TrieNode& b = trie_[n.boundary];
-      if (int i = TrieIndex(folded[next]); i >= 0 && b.next[i] >= 0) WalkTrie(folded, b.next[i], next + 1, ends);
+  for (;;) {
+    const TrieNode& n = trie_[node];
+    if (n.accept && (at == folded.size() || !IsWordByte(folded[at]))) ends->push_back(at);
+    if (n.boundary >= 0) {
+      // A word starts with a letter or digit, so the separators before it are
+      // the whole run (possibly empty).
+      size_t next = SkipSeparators(folded, at);
+      if (next < folded.size()) {
+        const TrieNode& b = trie_[n.boundary];
+        if (int i = TrieIndex(folded[next]); i >= 0 && b.next[i] >= 0) WalkTrie(folded, b.next[i], next + 1, ends);
+      }
     }
+    if (at >= folded.size()) return;
+    int i = TrieIndex(folded[at]);
+    if (i < 0 || n.next[i] < 0) return;
+    node = n.next[i];
+    ++at;
   }
 }
 
@@ -929,8 +1030,10 @@ void Gazetteer::AliasEnds(std::string_view folded, size_t begin, std::vector<siz
   if (int i = TrieIndex(folded[begin]); i >= 0 && trie_[0].next[i] >= 0) {
     WalkTrie(folded, trie_[0].next[i], begin + 1, ends);
   }
-  std::sort(ends->begin(), ends->end(), std::greater<>());
-  ends->erase(std::unique(ends->begin(), ends->end()), ends->end());
+  if (ends->size() > 1) {
+    std::sort(ends->begin(), ends->end(), std::greater<>());
+    ends->erase(std::unique(ends->begin(), ends->end()), ends->end());
+  }
 }
 
 void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const {
@@ -939,7 +1042,7 @@ void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const 
   thread_local std::vector<uint32_t> offsets;
   thread_local std::string key;
   thread_local std::vector<size_t> ends;
-  FoldVietnamese(text, &folded, &offsets);
+  Folder().Fold(text, &folded, &offsets);
   // Leftmost-longest: at each word start, the longest alias; when it fails a
   // check, the next shorter one starting there.
   size_t pos = 0;

@@ -269,6 +269,35 @@ TEST(GazetteerFlags, OffsetsAreBytesIntoTheText) {
   EXPECT_TRUE(m.empty());
 }
 
+// FindAll folds the text with its own table (from FoldVietnamese); the bytes
+// it handles apart must keep offsets exact: invalid bytes (folded to
+// U+FFFD, three bytes for one), decomposed marks (dropped), code points past
+// the table ("–") and overlong encodings.
+TEST(GazetteerFlags, OffsetsSurviveOddBytes) {
+  const std::string name = "Đắk Lắk";
+  for (std::string lead : {std::string("\xff\xfe\xc3 "), std::string("a\xcc\x81 – "),
+                           std::string("\xc1\x81 \xe2\x80 "), std::string(300, '\xff') + " "}) {
+    std::string text = lead + "tỉnh " + name + " \xff";
+    std::vector<Mention> m;
+    Gaz().FindAll(text, &m);
+    ASSERT_EQ(m.size(), 1u) << text;
+    EXPECT_EQ(text.substr(m[0].begin, m[0].end - m[0].begin), name);
+    EXPECT_TRUE(m[0].prefixed);
+    EXPECT_TRUE(m[0].exact_diacritics);
+  }
+  // An overlong "A" (0xC1 0x81) folds to "A", a letter: it glues to the name.
+  std::vector<Mention> glued;
+  Gaz().FindAll("tỉnh " + name + "\xc1\x81 ", &glued);
+  EXPECT_TRUE(glued.empty());
+  // Decomposed (NFD) text folds like the composed one.
+  std::vector<Mention> m;
+  std::string nfd = "Ha\xcc\x80 Giang";  // "Hà" as a + combining grave
+  Gaz().FindAll(nfd, &m);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].begin, 0u);
+  EXPECT_EQ(m[0].end, nfd.size());
+}
+
 TEST(CanonicalVietnamese, TonePlacementCaseAndSeparators) {
   auto c = [](std::string_view s) {
     std::string out;

@@ -129,7 +129,36 @@ bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, siz
   const auto& not_followed_by = folded ? rule.not_followed_by : rule.not_followed_by_lc;
   const auto& followed_by = folded ? rule.followed_by : rule.followed_by_lc;
   const auto& not_preceded_by = folded ? rule.not_preceded_by : rule.not_preceded_by_lc;
-  auto lower = [&](std::string_view t) { return folded ? FoldVietnamese(t) : LowerKeepingMarks(t); };
+  // Both folds lower ASCII letters and keep other ASCII, code point by code
+  // point: only the other code points need the call.
+  auto lower = [&](std::string_view t) {
+    std::string out;
+    out.reserve(t.size());
+    size_t pos = 0;
+    while (pos < t.size()) {
+      if (auto c = static_cast<unsigned char>(t[pos]); c < 0x80) {
+        out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+        ++pos;
+        continue;
+      }
+      size_t start = pos;
+      DecodeUtf8(t, &pos);
+      std::string_view cp = t.substr(start, pos - start);
+      out += folded ? FoldVietnamese(cp) : LowerKeepingMarks(cp);
+    }
+    return out;
+  };
+  // Both folds map each code point on its own, and each code point but a
+  // combining mark gives at least one byte: the words after the match only
+  // need the first (longest word + 1) code points folded.
+  auto lower_prefix = [&](std::string_view t, size_t limit) {
+    size_t cut = 0;
+    for (size_t count = 0; cut < t.size() && count < limit;) {
+      char32_t cp = DecodeUtf8(t, &cut);
+      if (cp < 0x0300 || cp > 0x036F) ++count;
+    }
+    return lower(t.substr(0, cut));
+  };
   // A match that ends by consuming a boundary character (",", ";", " ") is
   // followed by punctuation: the word guards after it pass.
   bool ends_on_boundary = end > begin && std::string_view(",;:.!?)(\n").find(doc_text[end - 1]) !=
@@ -137,7 +166,11 @@ bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, siz
   if (!ends_on_boundary && (!not_followed_by.empty() || !followed_by.empty())) {
     size_t p = end;
     while (p < doc_text.size() && doc_text[p] == ' ') ++p;
-    std::string after = lower(doc_text.substr(p, std::min<size_t>(48, doc_text.size() - p)));
+    size_t longest = 0;
+    for (const auto& w : not_followed_by) longest = std::max(longest, w.size());
+    for (const auto& w : followed_by) longest = std::max(longest, w.size());
+    std::string after =
+        lower_prefix(doc_text.substr(p, std::min<size_t>(48, doc_text.size() - p)), longest + 1);
     for (const auto& w : not_followed_by) {
       if (StartsWithWord(after, w)) return false;
     }
@@ -223,25 +256,93 @@ const Rule& Compiled(Rule& rule) {
 
 }  // namespace
 
+// The patterns are wrapped in "(?:...)": one like "a)|(b", invalid alone,
+// would parse once wrapped. True unless a ')' closes more groups than were
+// opened (escapes, classes and \Q...\E skipped); RE2 reports the rest.
+bool ClosesOnlyItsOwnGroups(std::string_view p) {
+  int depth = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') {
+        size_t e = p.find("\\E", i + 2);
+        if (e == std::string_view::npos) return true;
+        i = e + 1;
+      } else {
+        ++i;
+      }
+    } else if (p[i] == '[') {
+      size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') ++j;
+      if (j < p.size() && p[j] == ']') ++j;
+      for (; j < p.size() && p[j] != ']'; ++j) {
+        if (p[j] == '\\') ++j;
+      }
+      i = j;
+    } else if (p[i] == '(') {
+      ++depth;
+    } else if (p[i] == ')' && --depth < 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Finding a rule's matches one rule at a time meant an unanchored scan of
+// the whole document per rule that hit (plus a reverse scan per match to
+// find its start). Instead one alternation of all the patterns (`any`) walks
+// the document once and stops at each offset where some rule matches; an
+// anchored set then says which rules match at that offset, and only those
+// run, anchored there. A rule's leftmost match from any position is its
+// anchored match at the first such offset, so the matches are the same.
+struct Scanner {
+  std::unique_ptr<RE2> any;
+  // Each pattern behind "\C": run from the byte before the offset, so that
+  // ^, \b and \B at the offset see the same left context as in the text.
+  std::unique_ptr<RE2::Set> at;
+  bool ok = false;
+
+  // Adds the patterns in rule order; false (with RE2's message) if RE2
+  // rejects one.
+  bool Add(const std::string& pattern, std::string* error) {
+    if (!ClosesOnlyItsOwnGroups(pattern)) {
+      if (error != nullptr) *error = "unexpected ): " + pattern;
+      return false;
+    }
+    if (at == nullptr) at = std::make_unique<RE2::Set>(RuleOptions(), RE2::ANCHOR_START);
+    if (at->Add("\\C(?:" + pattern + ")", error) < 0) return false;
+    if (!alternation.empty()) alternation += '|';
+    alternation += "(?:" + pattern + ")";
+    return true;
+  }
+
+  bool Compile() {
+    any = std::make_unique<RE2>(alternation, RuleOptions());
+    ok = at != nullptr && any->ok() && at->Compile();
+    alternation.clear();
+    return ok;
+  }
+
+ private:
+  std::string alternation;
+};
+
 struct RuleSet::Impl {
-  std::unique_ptr<RE2::Set> set_original;
+  Scanner original;
   // The folded side (patterns with letters folded, for unaccented text) is
   // compiled on first use: most runs never need it.
   std::vector<std::unique_ptr<LazyRE2>> folded;  // per rule
-  std::once_flag set_folded_once;
-  std::unique_ptr<RE2::Set> set_folded;
-  bool set_folded_ok = false;
+  std::once_flag folded_once;
+  Scanner folded_scanner;
 
-  const RE2::Set* SetFolded() {
-    std::call_once(set_folded_once, [this] {
-      set_folded = std::make_unique<RE2::Set>(RuleOptions(), RE2::UNANCHORED);
-      std::string err;
+  const Scanner* ScannerFor(bool folded_text) {
+    if (!folded_text) return &original;
+    std::call_once(folded_once, [this] {
       for (const auto& f : folded) {
-        if (set_folded->Add(f->pattern(), &err) < 0) return;
+        if (!folded_scanner.Add(f->pattern(), nullptr)) return;
       }
-      set_folded_ok = set_folded->Compile();
+      folded_scanner.Compile();
     });
-    return set_folded_ok ? set_folded.get() : nullptr;
+    return folded_scanner.ok ? &folded_scanner : nullptr;
   }
 };
 
@@ -316,7 +417,6 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
   if (files.empty()) return Status::Error(dir + ": no rule files");
 
   const RE2::Options opts = RuleOptions();
-  rs->impl_->set_original = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
   std::set<std::string> ids;
 
   for (const fs::path& path : files) {
@@ -419,17 +519,22 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
         }
       }
       rule->full_pattern = full;
+      auto unit = rule->set.find("unit");
+      auto unit_is = [&](const char* u) { return unit != rule->set.end() && unit->second == u; };
+      rule->hints.percent = rule->type == "rate" || unit_is("percent");
+      rule->hints.integer_expected =
+          rule->type == "count" || rule->type == "rank" || unit_is("places") || unit_is("count");
       rule->compile_once = std::make_unique<std::once_flag>();
       std::string err;
-      if (rs->impl_->set_original->Add(full, &err) < 0) {
+      if (!rs->impl_->original.Add(full, &err)) {
         return Status::Error(where + "RE2::Set: " + err);
       }
       rs->impl_->folded.push_back(std::make_unique<LazyRE2>(FoldPattern(full), opts));
       rs->rules_.push_back(std::move(rule));
     }
   }
-  if (!rs->impl_->set_original->Compile()) {
-    return Status::Error(dir + ": RE2::Set failed to compile (out of memory?)");
+  if (!rs->impl_->original.Compile()) {
+    return Status::Error(dir + ": the rules' RE2 scanner failed to compile (out of memory?)");
   }
   *out = std::move(rs);
   return Status::OK();
@@ -442,26 +547,43 @@ Status RuleSet::CompileAll() const {
     const RE2& re = impl_->folded[i]->get();
     if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
   }
-  if (impl_->SetFolded() == nullptr) return Status::Error("the folded RE2::Set failed to compile");
+  if (impl_->ScannerFor(true) == nullptr) return Status::Error("the folded rule scanner failed to compile");
   return Status::OK();
 }
 
 void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
   std::string_view t = scan.text;
-  std::vector<int> hits;
-  const RE2::Set* set = scan.folded ? impl_->SetFolded() : impl_->set_original.get();
-  if (set == nullptr || !set->Match(t, &hits)) return;
-  std::sort(hits.begin(), hits.end());
+  const Scanner* scanner = impl_->ScannerFor(scan.folded);
+  if (scanner == nullptr) return;
   constexpr int kMaxGroups = 16;
   re2::StringPiece groups[kMaxGroups];
-  size_t first = out->size();
-  for (int idx : hits) {
-    const Rule& rule = Compiled(*rules_[idx]);
-    const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
-    int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
-    size_t pos = 0;
-    while (pos < t.size() &&
-           re.Match(t, pos, t.size(), RE2::UNANCHORED, groups, n)) {
+  const size_t first = out->size();
+  // Per rule, where its next match may start (as when each rule scanned the
+  // text on its own), and for each candidate its rule, to order ties as then.
+  thread_local std::vector<size_t> resume;
+  thread_local std::vector<int> hits;
+  thread_local std::vector<int> cand_rule;
+  resume.assign(rules_.size(), 0);
+  cand_rule.clear();
+  re2::StringPiece found;
+  size_t at = 0;
+  while (at < t.size() && scanner->any->Match(t, at, t.size(), RE2::UNANCHORED, &found, 1)) {
+    const size_t start = static_cast<size_t>(found.data() - t.data());
+    hits.clear();
+    if (start == 0) {  // no byte before: try them all
+      for (size_t i = 0; i < rules_.size(); ++i) hits.push_back(static_cast<int>(i));
+    } else {
+      scanner->at->Match(t.substr(start - 1), &hits);
+      std::sort(hits.begin(), hits.end());
+    }
+    at = start + 1;
+    for (int idx : hits) {
+      if (resume[idx] > start) continue;
+      const Rule& rule = Compiled(*rules_[idx]);
+      const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
+      int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
+      if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, groups, n)) continue;
+      size_t& pos = resume[idx];
       auto off = [&](const re2::StringPiece& g) { return static_cast<size_t>(g.data() - t.data()); };
       size_t next = off(groups[0]) + std::max<size_t>(1, groups[0].size());
       const re2::StringPiece& vg = rule.g_value && groups[rule.g_value].data() ? groups[rule.g_value]
@@ -485,11 +607,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
       Candidate c;
       Figure& f = c.figure;
       if (ok) {
-        NumberHints hints;
-        hints.percent = rule.type == "rate" || (rule.set.count("unit") && rule.set.at("unit") == "percent");
-        hints.integer_expected = rule.type == "count" || rule.type == "rank" ||
-                                 (rule.set.count("unit") && (rule.set.at("unit") == "places" ||
-                                                             rule.set.at("unit") == "count"));
+        NumberHints hints = rule.hints;
         hints.convention = scan.convention;
         if (numeric) {
           auto num = ParseNumber(std::string_view(vg.data(), vg.size()), hints);
@@ -567,13 +685,31 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
         f.confidence = rule.confidence;
         c.rule = &rule;
         out->push_back(std::move(c));
+        cand_rule.push_back(idx);
       }
       pos = next;
     }
   }
-  std::stable_sort(out->begin() + first, out->end(), [](const Candidate& a, const Candidate& b) {
-    return a.figure.span.begin < b.figure.span.begin;
+  // In text order; ties in rule order, then match order (the order the
+  // per-rule scans produced them in). Sorting indices moves each candidate once.
+  thread_local std::vector<uint32_t> order;
+  order.resize(out->size() - first);
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  const Candidate* base = out->data() + first;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    size_t ba = base[a].figure.span.begin, bb = base[b].figure.span.begin;
+    if (ba != bb) return ba < bb;
+    if (cand_rule[a] != cand_rule[b]) return cand_rule[a] < cand_rule[b];
+    return a < b;
   });
+  bool sorted = true;
+  for (uint32_t i = 0; i < order.size() && sorted; ++i) sorted = order[i] == i;
+  if (!sorted) {
+    std::vector<Candidate> moved;
+    moved.reserve(order.size());
+    for (uint32_t i : order) moved.push_back(std::move((*out)[first + i]));
+    std::move(moved.begin(), moved.end(), out->begin() + first);
+  }
 }
 
 }  // namespace chiso

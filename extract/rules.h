@@ -18,8 +18,10 @@
 //   level, status, object, group, scope) is mapped through the rule's or the
 //   global value map of that field ("trên" -> over, "giảm" -> down, ...).
 //
-// Matching: all patterns are compiled once into one RE2::Set; a document is
-// scanned once by the set, and only the rules that hit are run for captures.
+// Matching: one alternation of all the patterns walks a document once,
+// stopping where some rule matches; an anchored RE2::Set says which rules
+// match there, and only those run (anchored, for captures). The matches are
+// those of each rule scanning the text on its own.
 //
 // Thread-safety: a loaded RuleSet is immutable; Match is const and may be
 // called from many threads.
@@ -89,6 +91,7 @@ struct Rule {
   std::unique_ptr<re2::RE2> re;
   int g_value = 0, g_out_of = 0, g_scale = 0, g_from_year = 0, g_sign = 0, g_ord = 0;
   std::vector<std::pair<std::string, int>> g_fields;  // field name -> group
+  NumberHints hints;  // from type and unit, for the value (convention unset)
 };
 
 // One raw hit of a rule, before attribution.

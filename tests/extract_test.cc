@@ -2,9 +2,11 @@
 // ranking tables, text without diacritics, article tails, the document's
 // default subject, and time-aware subjects.
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "corpus/pipeline.h"
 #include "extract/extractor.h"
@@ -47,6 +49,17 @@ TEST(RuleFiles, BadPatternFailsWithFileRuleAndRe2Message) {
   EXPECT_NE(s.message().find("bad.json"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("x.broken"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("missing )"), std::string::npos) << s.message();
+}
+
+TEST(RuleFiles, PatternClosingAGroupItNeverOpenedIsRejected) {
+  // Valid once wrapped in "(?:...)", as the rules are when scanned together.
+  fs::path dir = RuleDirWith("unbalanced", R"js({"rules": [{"id": "x.open", "type": "count",
+    "pattern": "(?P<value>\\d+) hồ)|(sơ", "examples": [{"text": "a"}, {"text": "b"}]}]})js");
+  std::unique_ptr<RuleSet> rs;
+  Status s = RuleSet::Load(dir.string(), &rs);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("x.open"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("unexpected )"), std::string::npos) << s.message();
 }
 
 TEST(RuleFiles, RuleWithoutTwoExamplesIsRejected) {
@@ -302,6 +315,91 @@ TEST(Extraction, NotFigures) {
       "Theo Báo cáo số 334/BC-UBND ngày 17/5/2021 về Chỉ số CCHC, đây là năm thứ 9 liên tiếp "
       "tỉnh Bắc Giang triển khai kế hoạch số 185. Liên hệ: 0912 345 014. Lượt xem: 1.234.\n");
   EXPECT_TRUE(d.figures.empty()) << d.figures.size() << " " << d.figures[0].rule;
+}
+
+// RuleSet::Match walks the text once with all patterns and runs a rule only,
+// anchored, where it matches. Each rule's own unanchored scan (how it used to
+// run, resuming after the value) must find every match it reports, in order.
+std::vector<std::pair<size_t, size_t>> OwnScan(const Rule& rule, std::string_view t) {
+  std::vector<std::pair<size_t, size_t>> found;
+  re2::StringPiece g[16];
+  int n = std::min(16, rule.re->NumberOfCapturingGroups() + 1);
+  size_t pos = 0;
+  while (pos < t.size() && rule.re->Match(t, pos, t.size(), RE2::UNANCHORED, g, n)) {
+    size_t b = static_cast<size_t>(g[0].data() - t.data()), e = b + g[0].size();
+    const re2::StringPiece& v = rule.g_value && g[rule.g_value].data() ? g[rule.g_value] : g[rule.g_ord];
+    found.emplace_back(b, e);
+    pos = v.data() ? std::max(b + 1, static_cast<size_t>(v.data() - t.data()) + v.size())
+                   : b + std::max<size_t>(1, g[0].size());
+  }
+  return found;
+}
+
+TEST(RuleMatching, SameMatchesAsEachRuleScanningOnItsOwn) {
+  std::unique_ptr<RuleSet> rs;
+  ASSERT_TRUE(RuleSet::Load(std::string(CHISO_SOURCE_DIR) + "/extract/rules", &rs).ok());
+  ASSERT_TRUE(rs->CompileAll().ok());
+  std::vector<std::string> texts;
+  std::string joined_lines, joined_spaces;
+  for (const auto& rule : rs->rules()) {
+    for (const auto& ex : rule->examples) {
+      texts.push_back(ex.text);
+      joined_lines += ex.text + "\n";
+      joined_spaces += ex.text + " ";
+    }
+  }
+  texts.push_back(joined_lines);
+  texts.push_back(joined_spaces);
+  // At the very start, across a line break, and two rules at one place.
+  texts.push_back("Tăng 3 bậc so với năm trước.");
+  texts.push_back("Tỉnh Hà Giang tăng\n3 bậc, giảm\n2,5 điểm.");
+  texts.push_back("xếp thứ 12/63 tỉnh, thành phố, đạt 83,5% (+1,2%)");
+  size_t total = 0;
+  for (const std::string& text : texts) {
+    ScanText scan;
+    scan.Reset(text);
+    ASSERT_FALSE(scan.folded);
+    std::vector<Candidate> got;
+    rs->Match(scan, &got);
+    total += got.size();
+    for (size_t i = 1; i < got.size(); ++i) {
+      EXPECT_LE(got[i - 1].figure.span.begin, got[i].figure.span.begin) << text;
+    }
+    for (const auto& rule : rs->rules()) {
+      std::vector<std::pair<size_t, size_t>> own = OwnScan(*rule, text);
+      size_t k = 0;  // the rule's candidates are a subsequence of its own matches
+      for (const Candidate& c : got) {
+        if (c.rule != rule.get()) continue;
+        while (k < own.size() && own[k] != std::make_pair(c.match.begin, c.match.end)) ++k;
+        EXPECT_LT(k, own.size()) << rule->id << " at " << c.match.begin << " in: " << text;
+      }
+    }
+  }
+  EXPECT_GT(total, texts.size());
+}
+
+TEST(RuleMatching, MatchAtTheStartAndAcrossALineBreak) {
+  std::unique_ptr<RuleSet> rs;
+  ASSERT_TRUE(RuleSet::Load(std::string(CHISO_SOURCE_DIR) + "/extract/rules", &rs).ok());
+  auto find = [&](const std::string& text, const std::string& id) -> std::optional<Candidate> {
+    ScanText scan;
+    scan.Reset(text);
+    std::vector<Candidate> got;
+    rs->Match(scan, &got);
+    for (const Candidate& c : got) {
+      if (c.figure.rule == id) return c;
+    }
+    return std::nullopt;
+  };
+  auto c = find("Tăng 3 bậc so với năm trước.", "change.rank");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->match.begin, 0u);
+  EXPECT_EQ(c->figure.value, 3);
+  EXPECT_EQ(c->figure.direction, "up");
+  c = find("Tỉnh Hà Giang giảm\n2 bậc.", "change.rank");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->figure.value, 2);
+  EXPECT_EQ(c->figure.direction, "down");
 }
 
 }  // namespace

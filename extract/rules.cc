@@ -5,6 +5,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -327,22 +328,43 @@ struct Scanner {
 };
 
 struct RuleSet::Impl {
-  Scanner original;
+  // Per-rule scanning (MatchPath::kPerRule): one RE2::Set pass says which
+  // rules match anywhere; compiled at load (start-up needs nothing more).
+  std::unique_ptr<RE2::Set> set_original;
+  std::vector<std::string> patterns;  // each rule's, in rule order
   // The folded side (patterns with letters folded, for unaccented text) is
   // compiled on first use: most runs never need it.
   std::vector<std::unique_ptr<LazyRE2>> folded;  // per rule
-  std::once_flag folded_once;
-  Scanner folded_scanner;
+  std::once_flag set_folded_once;
+  std::unique_ptr<RE2::Set> set_folded;
+  bool set_folded_ok = false;
+  // The single-pass scanners, compiled on first use.
+  std::once_flag original_once, folded_once;
+  Scanner original, folded_scanner;
+  std::atomic<size_t> bytes_seen{0};
+
+  const RE2::Set* PerRuleSet(bool folded_text) {
+    if (!folded_text) return set_original.get();
+    std::call_once(set_folded_once, [this] {
+      set_folded = std::make_unique<RE2::Set>(RuleOptions(), RE2::UNANCHORED);
+      std::string err;
+      for (const auto& f : folded) {
+        if (set_folded->Add(f->pattern(), &err) < 0) return;
+      }
+      set_folded_ok = set_folded->Compile();
+    });
+    return set_folded_ok ? set_folded.get() : nullptr;
+  }
 
   const Scanner* ScannerFor(bool folded_text) {
-    if (!folded_text) return &original;
-    std::call_once(folded_once, [this] {
-      for (const auto& f : folded) {
-        if (!folded_scanner.Add(f->pattern(), nullptr)) return;
+    Scanner& scanner = folded_text ? folded_scanner : original;
+    std::call_once(folded_text ? folded_once : original_once, [&] {
+      for (size_t i = 0; i < patterns.size(); ++i) {
+        if (!scanner.Add(folded_text ? folded[i]->pattern() : patterns[i], nullptr)) return;
       }
-      folded_scanner.Compile();
+      scanner.Compile();
     });
-    return folded_scanner.ok ? &folded_scanner : nullptr;
+    return scanner.ok ? &scanner : nullptr;
   }
 };
 
@@ -417,6 +439,7 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
   if (files.empty()) return Status::Error(dir + ": no rule files");
 
   const RE2::Options opts = RuleOptions();
+  rs->impl_->set_original = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
   std::set<std::string> ids;
 
   for (const fs::path& path : files) {
@@ -526,15 +549,17 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
           rule->type == "count" || rule->type == "rank" || unit_is("places") || unit_is("count");
       rule->compile_once = std::make_unique<std::once_flag>();
       std::string err;
-      if (!rs->impl_->original.Add(full, &err)) {
+      if (!ClosesOnlyItsOwnGroups(full)) return Status::Error(where + "RE2::Set: unexpected ): " + full);
+      if (rs->impl_->set_original->Add(full, &err) < 0) {
         return Status::Error(where + "RE2::Set: " + err);
       }
+      rs->impl_->patterns.push_back(full);
       rs->impl_->folded.push_back(std::make_unique<LazyRE2>(FoldPattern(full), opts));
       rs->rules_.push_back(std::move(rule));
     }
   }
-  if (!rs->impl_->original.Compile()) {
-    return Status::Error(dir + ": the rules' RE2 scanner failed to compile (out of memory?)");
+  if (!rs->impl_->set_original->Compile()) {
+    return Status::Error(dir + ": RE2::Set failed to compile (out of memory?)");
   }
   *out = std::move(rs);
   return Status::OK();
@@ -547,151 +572,17 @@ Status RuleSet::CompileAll() const {
     const RE2& re = impl_->folded[i]->get();
     if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
   }
+  if (impl_->PerRuleSet(true) == nullptr) return Status::Error("the folded RE2::Set failed to compile");
+  if (impl_->ScannerFor(false) == nullptr) return Status::Error("the rule scanner failed to compile");
   if (impl_->ScannerFor(true) == nullptr) return Status::Error("the folded rule scanner failed to compile");
   return Status::OK();
 }
 
-void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
-  std::string_view t = scan.text;
-  const Scanner* scanner = impl_->ScannerFor(scan.folded);
-  if (scanner == nullptr) return;
-  constexpr int kMaxGroups = 16;
-  re2::StringPiece groups[kMaxGroups];
-  const size_t first = out->size();
-  // Per rule, where its next match may start (as when each rule scanned the
-  // text on its own), and for each candidate its rule, to order ties as then.
-  thread_local std::vector<size_t> resume;
-  thread_local std::vector<int> hits;
-  thread_local std::vector<int> cand_rule;
-  resume.assign(rules_.size(), 0);
-  cand_rule.clear();
-  re2::StringPiece found;
-  size_t at = 0;
-  while (at < t.size() && scanner->any->Match(t, at, t.size(), RE2::UNANCHORED, &found, 1)) {
-    const size_t start = static_cast<size_t>(found.data() - t.data());
-    hits.clear();
-    if (start == 0) {  // no byte before: try them all
-      for (size_t i = 0; i < rules_.size(); ++i) hits.push_back(static_cast<int>(i));
-    } else {
-      scanner->at->Match(t.substr(start - 1), &hits);
-      std::sort(hits.begin(), hits.end());
-    }
-    at = start + 1;
-    for (int idx : hits) {
-      if (resume[idx] > start) continue;
-      const Rule& rule = Compiled(*rules_[idx]);
-      const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
-      int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
-      if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, groups, n)) continue;
-      size_t& pos = resume[idx];
-      auto off = [&](const re2::StringPiece& g) { return static_cast<size_t>(g.data() - t.data()); };
-      size_t next = off(groups[0]) + std::max<size_t>(1, groups[0].size());
-      const re2::StringPiece& vg = rule.g_value && groups[rule.g_value].data() ? groups[rule.g_value]
-                                                                              : groups[rule.g_ord];
-      if (vg.data() == nullptr) { pos = next; continue; }
-      size_t vb = off(vg), ve = vb + vg.size();
-      // Resume right after the value, not after the whole match: a match may
-      // end by consuming the boundary the next one starts with ("... và cấp xã 18").
-      next = std::max(off(groups[0]) + 1, ve);
-      bool numeric = rule.g_value && groups[rule.g_value].data();
-      bool has_total = (rule.g_out_of && groups[rule.g_out_of].data()) ||
-                       (rule.g_scale && groups[rule.g_scale].data());
-      auto alone = [&](const re2::StringPiece& g, bool slash_ok, bool check_before) {
-        return NumeralStandsAlone(t, off(g), off(g) + g.size(), slash_ok, check_before);
-      };
-      bool ok = !numeric || alone(vg, has_total, true);
-      // A total follows a '/' by construction: only its end is checked.
-      for (int gi : {rule.g_out_of, rule.g_scale}) {
-        if (ok && gi && groups[gi].data()) ok = alone(groups[gi], false, false);
-      }
-      Candidate c;
-      Figure& f = c.figure;
-      if (ok) {
-        NumberHints hints = rule.hints;
-        hints.convention = scan.convention;
-        if (numeric) {
-          auto num = ParseNumber(std::string_view(vg.data(), vg.size()), hints);
-          if (!num) ok = false;
-          else {
-            f.value = num->value;
-            if (num->sign < 0) { f.direction = "down"; c.has_direction = true; }
-            if (num->sign > 0) { f.direction = "up"; c.has_direction = true; }
-            f.value = std::abs(f.value);
-          }
-        } else if (rule.fixed_value) {
-          f.value = *rule.fixed_value;
-        } else {
-          // Ordinals ("nhất", "tư") only read as numbers after "thứ".
-          std::string ord = "thứ " + std::string(vg.data(), vg.size());
-          auto n2 = ParseSpelledNumber(ord);
-          if (!n2) n2 = ParseSpelledNumber(std::string_view(vg.data(), vg.size()));
-          if (!n2) ok = false; else f.value = *n2;
-        }
-      }
-      if (ok && !(rule.not_followed_by.empty() && rule.followed_by.empty() &&
-                  rule.not_preceded_by.empty())) {
-        size_t whole_end = 0;
-        for (int gi = 0; gi < n; ++gi) {
-          if (groups[gi].data()) whole_end = std::max(whole_end, off(groups[gi]) + groups[gi].size());
-        }
-        ok = PassesGuards(rule, scan.text, vb, whole_end, scan.folded);
-      }
-      if (ok) {
-        auto parse_int = [&](int gi) -> std::optional<int> {
-          if (!gi || !groups[gi].data()) return std::nullopt;
-          NumberHints h;
-          h.integer_expected = true;
-          auto n = ParseNumber(std::string_view(groups[gi].data(), groups[gi].size()), h);
-          if (!n || !n->integral || n->value > 1e9) return std::nullopt;
-          return static_cast<int>(n->value);
-        };
-        f.out_of = parse_int(rule.g_out_of);
-        f.from_year = parse_int(rule.g_from_year);
-        if (rule.g_scale && groups[rule.g_scale].data()) {
-          auto n = ParseNumber(std::string_view(groups[rule.g_scale].data(), groups[rule.g_scale].size()));
-          if (n) f.scale = n->value;
-        }
-        f.type = rule.type;
-        for (const auto& [k, v] : rule.set) SetFigureField(f, k, v);
-        if (rule.g_sign && groups[rule.g_sign].data() && !groups[rule.g_sign].empty()) {
-          f.direction = groups[rule.g_sign][0] == '-' ? "down" : "up";
-          c.has_direction = true;
-        }
-        for (const auto& [field, gi] : rule.g_fields) {
-          if (!groups[gi].data() || groups[gi].empty()) continue;
-          std::string key = FoldVietnamese(std::string_view(groups[gi].data(), groups[gi].size()));
-          auto m = rule.maps.find(field);
-          if (m == rule.maps.end()) {  // no vocabulary: the surface is the value ("nhóm B")
-            SetFigureField(f, field, std::string_view(groups[gi].data(), groups[gi].size()));
-            continue;
-          }
-          auto v = m->second.find(key);
-          if (v == m->second.end()) continue;
-          SetFigureField(f, field, v->second);
-          if (field == "direction") c.has_direction = true;
-        }
-        c.numeral = {scan.ToText(vb), scan.ToText(ve)};
-        // The surface text includes the unit/approx words the rule matched
-        // around the numeral ("trên 83%", "42,676/80 điểm").
-        size_t sb = vb, se = ve;
-        for (int gi = 1; gi < n; ++gi) {
-          if (!groups[gi].data() || groups[gi].empty()) continue;
-          sb = std::min(sb, off(groups[gi]));
-          se = std::max(se, off(groups[gi]) + groups[gi].size());
-        }
-        f.span = {scan.ToText(sb), scan.ToText(se)};
-        c.match = {scan.ToText(off(groups[0])), scan.ToText(off(groups[0]) + groups[0].size())};
-        f.rule = rule.id;
-        f.confidence = rule.confidence;
-        c.rule = &rule;
-        out->push_back(std::move(c));
-        cand_rule.push_back(idx);
-      }
-      pos = next;
-    }
-  }
-  // In text order; ties in rule order, then match order (the order the
-  // per-rule scans produced them in). Sorting indices moves each candidate once.
+namespace {
+
+// In text order; ties in rule order, then match order (the order the
+// per-rule scans produced them in). Sorting indices moves each candidate once.
+void SortCandidates(std::vector<Candidate>* out, size_t first, const std::vector<int>& cand_rule) {
   thread_local std::vector<uint32_t> order;
   order.resize(out->size() - first);
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -710,6 +601,185 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out) const {
     for (uint32_t i : order) moved.push_back(std::move((*out)[first + i]));
     std::move(moved.begin(), moved.end(), out->begin() + first);
   }
+}
+
+}  // namespace
+
+// One match of `rule` (groups[0..n)) becomes a candidate if its numeral
+// stands alone, parses and passes the rule's guards. Returns where the rule's
+// next match may start.
+size_t RuleSet::AddCandidate(const Rule& rule, int idx, const re2::StringPiece* groups, int n,
+                             const ScanText& scan, std::vector<Candidate>* out,
+                             std::vector<int>* cand_rule) const {
+  std::string_view t = scan.text;
+  auto off = [&](const re2::StringPiece& g) { return static_cast<size_t>(g.data() - t.data()); };
+  size_t next = off(groups[0]) + std::max<size_t>(1, groups[0].size());
+  const re2::StringPiece& vg = rule.g_value && groups[rule.g_value].data() ? groups[rule.g_value]
+                                                                          : groups[rule.g_ord];
+  if (vg.data() == nullptr) return next;
+  size_t vb = off(vg), ve = vb + vg.size();
+  // Resume right after the value, not after the whole match: a match may
+  // end by consuming the boundary the next one starts with ("... và cấp xã 18").
+  next = std::max(off(groups[0]) + 1, ve);
+  bool numeric = rule.g_value && groups[rule.g_value].data();
+  bool has_total = (rule.g_out_of && groups[rule.g_out_of].data()) ||
+                   (rule.g_scale && groups[rule.g_scale].data());
+  auto alone = [&](const re2::StringPiece& g, bool slash_ok, bool check_before) {
+    return NumeralStandsAlone(t, off(g), off(g) + g.size(), slash_ok, check_before);
+  };
+  bool ok = !numeric || alone(vg, has_total, true);
+  // A total follows a '/' by construction: only its end is checked.
+  for (int gi : {rule.g_out_of, rule.g_scale}) {
+    if (ok && gi && groups[gi].data()) ok = alone(groups[gi], false, false);
+  }
+  Candidate c;
+  Figure& f = c.figure;
+  if (ok) {
+    NumberHints hints = rule.hints;
+    hints.convention = scan.convention;
+    if (numeric) {
+      auto num = ParseNumber(std::string_view(vg.data(), vg.size()), hints);
+      if (!num) ok = false;
+      else {
+        f.value = num->value;
+        if (num->sign < 0) { f.direction = "down"; c.has_direction = true; }
+        if (num->sign > 0) { f.direction = "up"; c.has_direction = true; }
+        f.value = std::abs(f.value);
+      }
+    } else if (rule.fixed_value) {
+      f.value = *rule.fixed_value;
+    } else {
+      // Ordinals ("nhất", "tư") only read as numbers after "thứ".
+      std::string ord = "thứ " + std::string(vg.data(), vg.size());
+      auto n2 = ParseSpelledNumber(ord);
+      if (!n2) n2 = ParseSpelledNumber(std::string_view(vg.data(), vg.size()));
+      if (!n2) ok = false; else f.value = *n2;
+    }
+  }
+  if (ok && !(rule.not_followed_by.empty() && rule.followed_by.empty() &&
+              rule.not_preceded_by.empty())) {
+    size_t whole_end = 0;
+    for (int gi = 0; gi < n; ++gi) {
+      if (groups[gi].data()) whole_end = std::max(whole_end, off(groups[gi]) + groups[gi].size());
+    }
+    ok = PassesGuards(rule, scan.text, vb, whole_end, scan.folded);
+  }
+  if (ok) {
+    auto parse_int = [&](int gi) -> std::optional<int> {
+      if (!gi || !groups[gi].data()) return std::nullopt;
+      NumberHints h;
+      h.integer_expected = true;
+      auto n = ParseNumber(std::string_view(groups[gi].data(), groups[gi].size()), h);
+      if (!n || !n->integral || n->value > 1e9) return std::nullopt;
+      return static_cast<int>(n->value);
+    };
+    f.out_of = parse_int(rule.g_out_of);
+    f.from_year = parse_int(rule.g_from_year);
+    if (rule.g_scale && groups[rule.g_scale].data()) {
+      auto n = ParseNumber(std::string_view(groups[rule.g_scale].data(), groups[rule.g_scale].size()));
+      if (n) f.scale = n->value;
+    }
+    f.type = rule.type;
+    for (const auto& [k, v] : rule.set) SetFigureField(f, k, v);
+    if (rule.g_sign && groups[rule.g_sign].data() && !groups[rule.g_sign].empty()) {
+      f.direction = groups[rule.g_sign][0] == '-' ? "down" : "up";
+      c.has_direction = true;
+    }
+    for (const auto& [field, gi] : rule.g_fields) {
+      if (!groups[gi].data() || groups[gi].empty()) continue;
+      std::string key = FoldVietnamese(std::string_view(groups[gi].data(), groups[gi].size()));
+      auto m = rule.maps.find(field);
+      if (m == rule.maps.end()) {  // no vocabulary: the surface is the value ("nhóm B")
+        SetFigureField(f, field, std::string_view(groups[gi].data(), groups[gi].size()));
+        continue;
+      }
+      auto v = m->second.find(key);
+      if (v == m->second.end()) continue;
+      SetFigureField(f, field, v->second);
+      if (field == "direction") c.has_direction = true;
+    }
+    c.numeral = {scan.ToText(vb), scan.ToText(ve)};
+    // The surface text includes the unit/approx words the rule matched
+    // around the numeral ("trên 83%", "42,676/80 điểm").
+    size_t sb = vb, se = ve;
+    for (int gi = 1; gi < n; ++gi) {
+      if (!groups[gi].data() || groups[gi].empty()) continue;
+      sb = std::min(sb, off(groups[gi]));
+      se = std::max(se, off(groups[gi]) + groups[gi].size());
+    }
+    f.span = {scan.ToText(sb), scan.ToText(se)};
+    c.match = {scan.ToText(off(groups[0])), scan.ToText(off(groups[0]) + groups[0].size())};
+    f.rule = rule.id;
+    f.confidence = rule.confidence;
+    c.rule = &rule;
+    out->push_back(std::move(c));
+    cand_rule->push_back(idx);
+  }
+  return next;
+}
+
+void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath path) const {
+  std::string_view t = scan.text;
+  constexpr int kMaxGroups = 16;
+  re2::StringPiece groups[kMaxGroups];
+  const size_t first = out->size();
+  thread_local std::vector<int> hits;
+  thread_local std::vector<int> cand_rule;
+  cand_rule.clear();
+  if (path == MatchPath::kAuto) {
+    // The single-pass scanner costs two more RE2 compilations (~40M
+    // instructions, ~10 ms), which a run over a few small documents would pay
+    // on its critical path (start-up target: 20 ms). It is built once the run
+    // has matched kScannerAfter bytes; until then each rule that the set says
+    // matches scans the text itself. Both give the same candidates.
+    const size_t seen = impl_->bytes_seen.fetch_add(t.size(), std::memory_order_relaxed) + t.size();
+    path = seen >= kScannerAfter ? MatchPath::kSinglePass : MatchPath::kPerRule;
+  }
+  if (path == MatchPath::kPerRule) {
+    const RE2::Set* set = impl_->PerRuleSet(scan.folded);
+    hits.clear();
+    if (set == nullptr || !set->Match(t, &hits)) return;
+    std::sort(hits.begin(), hits.end());
+    for (int idx : hits) {
+      const Rule& rule = Compiled(*rules_[idx]);
+      const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
+      int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
+      size_t pos = 0;
+      while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, groups, n)) {
+        pos = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
+      }
+    }
+    SortCandidates(out, first, cand_rule);
+    return;
+  }
+  const Scanner* scanner = impl_->ScannerFor(scan.folded);
+  if (scanner == nullptr) return;
+  // Per rule, where its next match may start (as when each rule scanned the
+  // text on its own).
+  thread_local std::vector<size_t> resume;
+  resume.assign(rules_.size(), 0);
+  re2::StringPiece found;
+  size_t at = 0;
+  while (at < t.size() && scanner->any->Match(t, at, t.size(), RE2::UNANCHORED, &found, 1)) {
+    const size_t start = static_cast<size_t>(found.data() - t.data());
+    hits.clear();
+    if (start == 0) {  // no byte before: try them all
+      for (size_t i = 0; i < rules_.size(); ++i) hits.push_back(static_cast<int>(i));
+    } else {
+      scanner->at->Match(t.substr(start - 1), &hits);
+      std::sort(hits.begin(), hits.end());
+    }
+    at = start + 1;
+    for (int idx : hits) {
+      if (resume[idx] > start) continue;
+      const Rule& rule = Compiled(*rules_[idx]);
+      const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
+      int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
+      if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, groups, n)) continue;
+      resume[idx] = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
+    }
+  }
+  SortCandidates(out, first, cand_rule);
 }
 
 }  // namespace chiso

@@ -8,9 +8,11 @@
 #include <fstream>
 #include <optional>
 
+#include "core/fold.h"
 #include "corpus/pipeline.h"
 #include "extract/extractor.h"
 #include "extract/rules.h"
+#include "extract/scan_text.h"
 #include "tests/test_support.h"
 
 namespace chiso {
@@ -360,7 +362,7 @@ TEST(RuleMatching, SameMatchesAsEachRuleScanningOnItsOwn) {
     scan.Reset(text);
     ASSERT_FALSE(scan.folded);
     std::vector<Candidate> got;
-    rs->Match(scan, &got);
+    rs->Match(scan, &got, RuleSet::MatchPath::kSinglePass);
     total += got.size();
     for (size_t i = 1; i < got.size(); ++i) {
       EXPECT_LE(got[i - 1].figure.span.begin, got[i].figure.span.begin) << text;
@@ -376,6 +378,44 @@ TEST(RuleMatching, SameMatchesAsEachRuleScanningOnItsOwn) {
     }
   }
   EXPECT_GT(total, texts.size());
+}
+
+// The two ways of matching (RuleSet::MatchPath) give the same candidates in
+// the same order, on accented and on unaccented (folded) text.
+TEST(RuleMatching, PerRuleAndSinglePassAgree) {
+  std::unique_ptr<RuleSet> rs;
+  ASSERT_TRUE(RuleSet::Load(std::string(CHISO_SOURCE_DIR) + "/extract/rules", &rs).ok());
+  std::vector<std::string> texts;
+  for (const char* dir : {"corpus/dev", "corpus/sample", "corpus/holdout"}) {
+    for (const auto& e : fs::directory_iterator(fs::path(CHISO_SOURCE_DIR) / dir)) {
+      std::ifstream in(e.path(), std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      texts.push_back(text);
+      texts.push_back(FoldVietnamese(text));
+    }
+  }
+  auto describe = [](const std::vector<Candidate>& cs) {
+    std::string out;
+    for (const Candidate& c : cs) {
+      out += c.figure.rule + "@" + std::to_string(c.match.begin) + "-" + std::to_string(c.match.end) + ":" +
+             std::to_string(c.numeral.begin) + "=" + std::to_string(c.figure.value) + "/" +
+             c.figure.direction + "/" + c.figure.approx + "/" + c.figure.unit + "\n";
+    }
+    return out;
+  };
+  size_t total = 0, folded = 0;
+  for (const std::string& text : texts) {
+    ScanText scan;
+    scan.Reset(text);
+    folded += scan.folded;
+    std::vector<Candidate> per_rule, single_pass;
+    rs->Match(scan, &per_rule, RuleSet::MatchPath::kPerRule);
+    rs->Match(scan, &single_pass, RuleSet::MatchPath::kSinglePass);
+    ASSERT_EQ(describe(per_rule), describe(single_pass)) << text.substr(0, 200);
+    total += per_rule.size();
+  }
+  EXPECT_GT(total, 500u);
+  EXPECT_GT(folded, 10u);
 }
 
 TEST(RuleMatching, MatchAtTheStartAndAcrossALineBreak) {

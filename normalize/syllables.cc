@@ -63,8 +63,15 @@ const Letter* LetterOf(char32_t c) {
   return l.base ? &l : nullptr;
 }
 
+// A switch, not a search of "aăâeêioôơuưy": it runs for every letter.
 bool IsVowel(char32_t base) {
-  return std::u32string_view(U"aăâeêioôơuưy").find(base) != std::u32string_view::npos;
+  switch (base) {
+    case U'a': case U'ă': case U'â': case U'e': case U'ê': case U'i':
+    case U'o': case U'ô': case U'ơ': case U'u': case U'ư': case U'y':
+      return true;
+    default:
+      return false;
+  }
 }
 
 // --- Syllable structure -----------------------------------------------------
@@ -176,13 +183,10 @@ bool ParseSyllable(std::u32string_view bases, uint8_t tone) {
   return !stop || tone == kSac || tone == kNang;
 }
 
-// Decodes one UTF-8 code point at *pos (advancing it); invalid bytes -> FFFD.
-char32_t NextCodePoint(std::string_view s, size_t* pos) {
+// Decodes the non-ASCII UTF-8 code point at *pos (advancing it); invalid
+// bytes -> FFFD.
+char32_t NextCodePointSlow(std::string_view s, size_t* pos) {
   unsigned char c = static_cast<unsigned char>(s[*pos]);
-  if (c < 0x80) {
-    ++*pos;
-    return c;
-  }
   int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
   if (len == 1 || *pos + static_cast<size_t>(len) > s.size()) {
     ++*pos;
@@ -199,6 +203,17 @@ char32_t NextCodePoint(std::string_view s, size_t* pos) {
   }
   *pos += static_cast<size_t>(len);
   return cp;
+}
+
+// Decodes one UTF-8 code point at *pos (advancing it); invalid bytes -> FFFD.
+// ASCII, most of the text, is decoded inline.
+inline char32_t NextCodePoint(std::string_view s, size_t* pos) {
+  unsigned char c = static_cast<unsigned char>(s[*pos]);
+  if (c < 0x80) {
+    ++*pos;
+    return c;
+  }
+  return NextCodePointSlow(s, pos);
 }
 
 // Case shape of a word: how its letters are capitalized.
@@ -300,14 +315,22 @@ std::u32string Nfc(std::u32string_view in) {
   return r;
 }
 
-bool IsLetterCp(char32_t c) {
+bool IsLetterCpSlow(char32_t c) {
   if (LetterOf(c)) return true;
-  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
   return u_isalpha(static_cast<UChar32>(c)) ||
          u_charType(static_cast<UChar32>(c)) == U_NON_SPACING_MARK;
 }
 
-bool IsDigitCp(char32_t c) { return (c >= '0' && c <= '9') || u_isdigit(static_cast<UChar32>(c)); }
+// The Vietnamese letters below U+0080 are among a-z A-Z.
+inline bool IsLetterCp(char32_t c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  return IsLetterCpSlow(c);
+}
+
+bool IsDigitCp(char32_t c) {
+  if (c < 0x80) return c >= '0' && c <= '9';
+  return u_isdigit(static_cast<UChar32>(c));
+}
 
 // A maximal run of letters in the text.
 struct Run {

@@ -410,6 +410,9 @@ bool ConvertMojibake(std::string_view body, size_t start, Document& doc) {
       ++latin;
     } else if ((cp >= 0x0102 && cp <= 0x01B0) || (cp >= 0x1EA0 && cp <= 0x1EF9)) {
       ++vietnamese;  // ă đ ĩ ũ ơ ư ạ ả ... never come out of the Latin-1 view
+      // Real Vietnamese: stop as soon as the rest of the sample (a Latin
+      // character takes two bytes or more) cannot bring the ratio back.
+      if (vietnamese * 10 > latin + (sample.size() - pos) / 2) return false;
     }
   }
   if (latin < 3 || vietnamese * 10 > latin) return false;

@@ -558,6 +558,10 @@ std::string DecodeVni(std::string_view bytes, OffsetMap* map) {
 
 int Cp1252ByteFor(char32_t cp) {
   if (cp >= 0x80 && cp <= 0xFF) return static_cast<int>(cp);
+  // The entries of kCp1252High above U+00FF lie in U+0152..U+02DC and
+  // U+2013..U+2122; Vietnamese letters (U+1EA0..) are rejected before the
+  // search, which runs for every non-ASCII character of a UTF-8 document.
+  if (cp < 0x152 || (cp > 0x2DC && cp < 0x2013) || cp > 0x2122) return -1;
   for (int k = 0; k < 32; ++k) {
     if (kCp1252High[k] == cp) return 0x80 + k;
   }

@@ -7,6 +7,8 @@
 #include <unicode/unistr.h>
 #include <unicode/utext.h>
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -204,7 +206,77 @@ size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
   return to;
 }
 
+// The classes of UAX #29 that matter to SentenceBreaksOnlyAtEnd.
+enum class SbClass : uint8_t { kOther, kTerm, kClose, kSp, kIgnored, kSep };
+
+SbClass SbClassOf(UChar32 c) {
+  switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
+    case U_SB_ATERM:
+    case U_SB_STERM:
+      return SbClass::kTerm;
+    case U_SB_CLOSE:
+      return SbClass::kClose;
+    case U_SB_SP:
+      return SbClass::kSp;
+    case U_SB_EXTEND:  // SB5: they take the class of what precedes them
+    case U_SB_FORMAT:
+      return SbClass::kIgnored;
+    case U_SB_SEP:
+    case U_SB_CR:
+    case U_SB_LF:
+      return SbClass::kSep;
+    default:
+      return SbClass::kOther;
+  }
+}
+
+const std::array<SbClass, 128>& AsciiSbClasses() {
+  static const std::array<SbClass, 128> table = [] {
+    std::array<SbClass, 128> t{};
+    for (UChar32 c = 0; c < 128; ++c) t[c] = SbClassOf(c);
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
+
+bool SentenceBreaksOnlyAtEnd(std::string_view line) {
+  const std::array<SbClass, 128>& ascii = AsciiSbClasses();
+  // Before the first terminator no rule breaks; after it, SB8a and SB9 join
+  // terminators and closers, SB9 and SB10 the spaces that follow; anything
+  // else there may start a new sentence (SB11) and needs ICU.
+  enum { kBefore, kTerminators, kSpaces } state = kBefore;
+  size_t pos = 0;
+  while (pos < line.size()) {
+    const auto byte = static_cast<unsigned char>(line[pos]);
+    SbClass c;
+    if (byte < 0x80) {
+      c = ascii[byte];
+      ++pos;
+    } else {
+      c = SbClassOf(static_cast<UChar32>(DecodeUtf8NonAscii(line, &pos)));
+    }
+    if (c == SbClass::kSep) return false;
+    if (c == SbClass::kIgnored) continue;
+    switch (state) {
+      case kBefore:
+        if (c == SbClass::kTerm) state = kTerminators;
+        break;
+      case kTerminators:
+        if (c == SbClass::kSp) {
+          state = kSpaces;
+        } else if (c != SbClass::kTerm && c != SbClass::kClose) {
+          return false;
+        }
+        break;
+      case kSpaces:
+        if (c != SbClass::kSp) return false;
+        break;
+    }
+  }
+  return true;
+}
 
 struct SentenceSplitter::Impl {
   ~Impl() {
@@ -250,6 +322,11 @@ void SentenceSplitter::Impl::SplitLine(std::string_view doc_text, size_t begin,
     first = false;
   };
 
+  size_t start = 0;
+  if (SentenceBreaksOnlyAtEnd(line)) {  // most lines; ICU is the slow part
+    PushWithMissedBreaks(line, &start, line.size(), push);
+    return;
+  }
   UErrorCode status = U_ZERO_ERROR;
   text = utext_openUTF8(text, line.data(), static_cast<int64_t>(line.size()),
                         &status);
@@ -258,7 +335,6 @@ void SentenceSplitter::Impl::SplitLine(std::string_view doc_text, size_t begin,
     push(0, line.size());
     return;
   }
-  size_t start = 0;
   breaker->first();
   for (int32_t b = breaker->next(); b != icu::BreakIterator::DONE;
        b = breaker->next()) {

@@ -4,10 +4,12 @@
 #include <unicode/filteredbrk.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
+#include <unicode/ustring.h>
 #include <unicode/unistr.h>
 #include <unicode/utext.h>
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -243,12 +245,40 @@ const std::array<SbClass, 128>& AsciiSbClasses() {
 
 bool SentenceBreaksOnlyAtEnd(std::string_view line) {
   const std::array<SbClass, 128>& ascii = AsciiSbClasses();
-  // Before the first terminator no rule breaks; after it, SB8a and SB9 join
-  // terminators and closers, SB9 and SB10 the spaces that follow; anything
-  // else there may start a new sentence (SB11) and needs ICU.
-  enum { kBefore, kTerminators, kSpaces } state = kBefore;
+  const size_t n = line.size();
+  // Before the first terminator no rule breaks: only a terminator or a
+  // separator matters there. Vietnamese letters are skipped by their UTF-8
+  // form: U+00C0..U+02BF and U+1E00..U+1EFF hold only letters and symbols
+  // (Sentence_Break Upper, Lower, OLetter or Other).
   size_t pos = 0;
-  while (pos < line.size()) {
+  bool terminated = false;
+  while (pos < n && !terminated) {
+    const auto byte = static_cast<unsigned char>(line[pos]);
+    SbClass c;
+    if (byte < 0x80) {
+      c = ascii[byte];
+      ++pos;
+    } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < n &&
+               (static_cast<unsigned char>(line[pos + 1]) & 0xC0) == 0x80) {
+      pos += 2;
+      continue;
+    } else if (byte == 0xE1 && pos + 2 < n &&
+               static_cast<unsigned char>(line[pos + 1]) >= 0xB8 &&
+               static_cast<unsigned char>(line[pos + 1]) <= 0xBB &&
+               (static_cast<unsigned char>(line[pos + 2]) & 0xC0) == 0x80) {
+      pos += 3;
+      continue;
+    } else {
+      c = SbClassOf(static_cast<UChar32>(DecodeUtf8NonAscii(line, &pos)));
+    }
+    if (c == SbClass::kSep) return false;
+    terminated = c == SbClass::kTerm;
+  }
+  // After it, SB8a and SB9 join terminators and closers, SB9 and SB10 the
+  // spaces that follow; anything else there may start a new sentence (SB11)
+  // and needs ICU.
+  bool spaces = false;
+  while (pos < n) {
     const auto byte = static_cast<unsigned char>(line[pos]);
     SbClass c;
     if (byte < 0x80) {
@@ -257,22 +287,11 @@ bool SentenceBreaksOnlyAtEnd(std::string_view line) {
     } else {
       c = SbClassOf(static_cast<UChar32>(DecodeUtf8NonAscii(line, &pos)));
     }
-    if (c == SbClass::kSep) return false;
-    if (c == SbClass::kIgnored) continue;
-    switch (state) {
-      case kBefore:
-        if (c == SbClass::kTerm) state = kTerminators;
-        break;
-      case kTerminators:
-        if (c == SbClass::kSp) {
-          state = kSpaces;
-        } else if (c != SbClass::kTerm && c != SbClass::kClose) {
-          return false;
-        }
-        break;
-      case kSpaces:
-        if (c != SbClass::kSp) return false;
-        break;
+    if (c == SbClass::kIgnored) continue;  // SB5
+    if (c == SbClass::kSp) {
+      spaces = true;
+    } else if (spaces || (c != SbClass::kTerm && c != SbClass::kClose)) {
+      return false;
     }
   }
   return true;
@@ -281,7 +300,18 @@ bool SentenceBreaksOnlyAtEnd(std::string_view line) {
 struct SentenceSplitter::Impl {
   ~Impl() {
     if (text != nullptr) utext_close(text);
+    if (text16 != nullptr) utext_close(text16);
   }
+
+  // Points `breaker` at `line`: as UTF-16 when the line is valid UTF-8 (ICU
+  // iterates UTF-16 text several times faster than UTF-8 text), else as
+  // UTF-8, where ICU reads invalid bytes as U+FFFD. Returns false if ICU
+  // fails.
+  bool SetLine(std::string_view line);
+
+  // Byte offset in the line of ICU's boundary `b`; boundaries come in
+  // ascending order after SetLine.
+  size_t ByteOffset(int32_t b, std::string_view line);
 
   // Appends the sentences of doc_text[begin, end) (one line) to `out`. If
   // `continues` is set, the line's first sentence extends out->back().
@@ -303,8 +333,50 @@ struct SentenceSplitter::Impl {
   }
 
   std::unique_ptr<icu::BreakIterator> breaker;
-  UText* text = nullptr;  // reused by utext_openUTF8 for every line
+  UText* text = nullptr;    // reused by utext_openUTF8 for every line
+  UText* text16 = nullptr;  // reused by utext_openUChars for every line
+  std::vector<UChar> utf16;  // the line in UTF-16, if it is in use
+  bool in_utf16 = false;
+  int32_t cursor16 = 0;  // ByteOffset's position: a UTF-16 index
+  size_t cursor8 = 0;    // and the byte offset of the same character
 };
+
+bool SentenceSplitter::Impl::SetLine(std::string_view line) {
+  UErrorCode status = U_ZERO_ERROR;
+  in_utf16 = false;
+  cursor16 = 0;
+  cursor8 = 0;
+  if (line.size() <= static_cast<size_t>(INT32_MAX)) {
+    // UTF-16 never takes more units than UTF-8 takes bytes.
+    if (utf16.size() < line.size()) utf16.resize(line.size());
+    int32_t length = 0;
+    u_strFromUTF8(utf16.data(), static_cast<int32_t>(utf16.size()), &length,
+                  line.data(), static_cast<int32_t>(line.size()), &status);
+    if (U_SUCCESS(status)) {
+      text16 = utext_openUChars(text16, utf16.data(), length, &status);
+      if (U_SUCCESS(status)) breaker->setText(text16, status);
+      in_utf16 = U_SUCCESS(status);
+      return in_utf16;
+    }
+    status = U_ZERO_ERROR;  // invalid UTF-8
+  }
+  text = utext_openUTF8(text, line.data(), static_cast<int64_t>(line.size()),
+                        &status);
+  if (U_SUCCESS(status)) breaker->setText(text, status);
+  return U_SUCCESS(status);
+}
+
+size_t SentenceSplitter::Impl::ByteOffset(int32_t b, std::string_view line) {
+  if (!in_utf16) return static_cast<size_t>(b);
+  // Valid UTF-8: the lead byte gives the length; 4 bytes are 2 units.
+  while (cursor16 < b && cursor8 < line.size()) {
+    const auto lead = static_cast<unsigned char>(line[cursor8]);
+    const size_t bytes = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    cursor8 += bytes;
+    cursor16 += bytes == 4 ? 2 : 1;
+  }
+  return cursor8;
+}
 
 void SentenceSplitter::Impl::SplitLine(std::string_view doc_text, size_t begin,
                                        size_t end, bool continues,
@@ -327,18 +399,14 @@ void SentenceSplitter::Impl::SplitLine(std::string_view doc_text, size_t begin,
     PushWithMissedBreaks(line, &start, line.size(), push);
     return;
   }
-  UErrorCode status = U_ZERO_ERROR;
-  text = utext_openUTF8(text, line.data(), static_cast<int64_t>(line.size()),
-                        &status);
-  if (U_SUCCESS(status)) breaker->setText(text, status);
-  if (U_FAILURE(status)) {
+  if (!SetLine(line)) {
     push(0, line.size());
     return;
   }
   breaker->first();
   for (int32_t b = breaker->next(); b != icu::BreakIterator::DONE;
        b = breaker->next()) {
-    const size_t cut = static_cast<size_t>(b);
+    const size_t cut = ByteOffset(b, line);
     if (cut >= line.size()) break;
     if (SuppressBreak(line, start, cut)) continue;
     PushWithMissedBreaks(line, &start, cut, push);

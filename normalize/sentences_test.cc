@@ -258,6 +258,21 @@ TEST(SentenceSplitterTest, SplitReplacesPreviousResults) {
   EXPECT_EQ(doc.paragraphs.size(), 1u);
 }
 
+// ICU runs on UTF-16 for valid UTF-8 and on UTF-8 otherwise; its boundaries
+// must come back as the same byte offsets either way, also after characters
+// outside the BMP (two UTF-16 units) and 2- and 3-byte ones.
+TEST(SentenceSplitterTest, BoundariesAreByteOffsetsInBothEncodings) {
+  const std::string valid = "Một 😀 câu. Hai 𠀀 câu! Ba câu.";
+  Document doc = SplitText(valid);
+  EXPECT_EQ(Slices(doc, doc.sentences),
+            (Strings{"Một 😀 câu.", "Hai 𠀀 câu!", "Ba câu."}));
+  // An invalid byte keeps the line on the UTF-8 path; same boundaries.
+  Document bad = SplitText("Một 😀 c\xFFu. Hai 𠀀 câu! Ba câu.");
+  EXPECT_EQ(Slices(bad, bad.sentences),
+            (Strings{"Một 😀 c\xFFu.", "Hai 𠀀 câu!", "Ba câu."}));
+  ExpectWellFormed(bad);
+}
+
 // Regression (found by decode_normalize_fuzz in CI): a lone '.' before a
 // capital made the glued-period check read before the start of the word.
 TEST(SentenceSplitterTest, LonePeriodBeforeCapitalDoesNotUnderflow) {
@@ -281,7 +296,8 @@ TEST(SentenceBreaksOnlyAtEndTest, AgreesWithIcu) {
   const std::vector<std::string> pieces = {
       "a",  "Tăng", "b", "1",  "3.5", ".",  "!", "?",      "...", "\u3002", "\u2024",
       ")",  "\"",   "'", "\u201D", "»", " ", "  ", "\u00A0", "\t", "\u0301", "\u200D",
-      "\u2029", "\u0085", "\r", ":", ";", ",", "Đ",      "\xFF", "(",       "\u00AD"};
+      "\u2029", "\u0085", "\r", ":", ";", ",", "Đ",      "\xFF", "(",       "\u00AD",
+      "ệ",      "\xC3",  "\xE1\xBB"};
   std::mt19937 rng(29);
   std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> length(1, 8);

@@ -24,6 +24,7 @@ struct Letter {
   char32_t base = 0;  // lowercase toneless Vietnamese letter, 0 if none
   uint8_t tone = kNgang;
   bool upper = false;
+  bool vowel = false;  // IsVowel(base)
 };
 
 // Each vowel with its five tones, lower and upper case: one row per base.
@@ -37,29 +38,28 @@ constexpr std::u32string_view kConsonants[2] = {U"bcdđghklmnpqrstvx", U"BCDĐGH
 
 constexpr char32_t kLetterLimit = 0x1F00;
 
-const std::vector<Letter>& Letters() {
-  static const std::vector<Letter>* const table = [] {
-    auto* t = new std::vector<Letter>(kLetterLimit);
-    for (const auto& row : kVowelRows) {
-      for (int c = 0; c < 2; ++c) {
-        for (size_t tone = 0; tone < row[c].size(); ++tone) {
-          (*t)[row[c][tone]] = {row[0][0], static_cast<uint8_t>(tone), c == 1};
-        }
-      }
-    }
+// Built at compile time: LetterOf runs for every letter of every document,
+// and a function-local static would cost a guard check each time.
+constexpr std::array<Letter, kLetterLimit> kLetters = [] {
+  std::array<Letter, kLetterLimit> t{};
+  for (const auto& row : kVowelRows) {
     for (int c = 0; c < 2; ++c) {
-      for (size_t k = 0; k < kConsonants[c].size(); ++k) {
-        (*t)[kConsonants[c][k]] = {kConsonants[0][k], kNgang, c == 1};
+      for (size_t tone = 0; tone < row[c].size(); ++tone) {
+        t[row[c][tone]] = {row[0][0], static_cast<uint8_t>(tone), c == 1, true};
       }
     }
-    return t;
-  }();
-  return *table;
-}
+  }
+  for (int c = 0; c < 2; ++c) {
+    for (size_t k = 0; k < kConsonants[c].size(); ++k) {
+      t[kConsonants[c][k]] = {kConsonants[0][k], kNgang, c == 1, false};
+    }
+  }
+  return t;
+}();
 
-const Letter* LetterOf(char32_t c) {
+inline const Letter* LetterOf(char32_t c) {
   if (c >= kLetterLimit) return nullptr;
-  const Letter& l = Letters()[c];
+  const Letter& l = kLetters[c];
   return l.base ? &l : nullptr;
 }
 
@@ -254,7 +254,7 @@ WordInfo Analyse(std::u32string_view word) {
       ++tones;
     }
     uppers += l->upper;
-    if (IsVowel(l->base)) w.has_vowel = true;
+    if (l->vowel) w.has_vowel = true;
   }
   w.letters_only = !word.empty();
   w.letters = word.size();
@@ -347,7 +347,7 @@ struct Run {
 bool HasVowel(std::u32string_view word) {
   for (char32_t c : word) {
     const Letter* l = LetterOf(c);
-    if (l && IsVowel(l->base)) return true;
+    if (l && l->vowel) return true;
   }
   return false;
 }
@@ -360,7 +360,7 @@ bool MayJoin(std::u32string_view left, std::u32string_view right) {
   if (left.size() + right.size() > 7 || left.empty() || right.empty()) return false;
   const Letter* r0 = LetterOf(right[0]);
   if (r0 == nullptr) return false;
-  return IsVowel(r0->base) || !HasVowel(left) || !HasVowel(right);
+  return r0->vowel || !HasVowel(left) || !HasVowel(right);
 }
 
 }  // namespace

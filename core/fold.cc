@@ -121,7 +121,22 @@ void FoldVietnamese(std::string_view utf8, std::string* out,
       ++size;
       continue;
     }
-    char32_t cp = DecodeUtf8NonAscii(utf8, &pos);
+    char32_t cp;
+    // Vietnamese letters are 2-byte (U+00C0..) or 3-byte (U+1EA0..) forms:
+    // decoded here when well-formed, the rest by DecodeUtf8NonAscii.
+    if (b >= 0xC2 && b <= 0xDF && pos + 1 < n &&
+        (static_cast<unsigned char>(utf8[pos + 1]) & 0xC0) == 0x80) {
+      cp = (char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(utf8[pos + 1]) & 0x3F);
+      pos += 2;
+    } else if (b == 0xE1 && pos + 2 < n &&
+               (static_cast<unsigned char>(utf8[pos + 1]) & 0xC0) == 0x80 &&
+               (static_cast<unsigned char>(utf8[pos + 2]) & 0xC0) == 0x80) {
+      cp = char32_t{0x1000} | (static_cast<unsigned char>(utf8[pos + 1]) & 0x3F) << 6 |
+           (static_cast<unsigned char>(utf8[pos + 2]) & 0x3F);
+      pos += 3;
+    } else {
+      cp = DecodeUtf8NonAscii(utf8, &pos);
+    }
     if (IsCombiningMark(cp)) continue;  // NFD input: drop the marks
     char buf[4];
     size_t len = 1;

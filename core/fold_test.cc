@@ -37,7 +37,8 @@ TEST(Fold, OffsetsMapBackToSource) {
 TEST(Fold, OffsetsAndGrowthMatchPerCodePointFold) {
   const std::string inputs[] = {
       "", "A", "\xFF", "\xFF\xFF\xFF\xFF", "\xFF" "abcdefghijklmnopqrstuvwxyz0123456789",
-      "\xFF\xFF" "ABCDEF", "a\xE1\x80", "Đ\xC3", "\xF0\x9F\x98\x80 x",
+      "\xFF\xFF" "ABCDEF", "\xC0\x80\xC1\xBF", "\xE1\xBB", "\xE1\xBB" "a", "\xC3" "a",
+      "Nguyễn ĐỨC Thọ\xE1\xBB\x87", "\xE1\x80\x80\xDF\xBF", "a\xE1\x80", "Đ\xC3", "\xF0\x9F\x98\x80 x",
       "Ha\u0300 GIANG \xFE", "\xED\xA0\x80", "\u20AC\u0301\u0301",
   };
   for (const std::string& in : inputs) {

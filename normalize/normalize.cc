@@ -385,6 +385,16 @@ size_t UnchangedPrefix(std::string_view text, const icu::Normalizer2* nfc) {
       ++pos;
     } else if (byte < 0x80) {
       return std::string_view::npos;  // tab, CR, other controls
+    } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < end &&
+               (static_cast<unsigned char>(body[pos + 1]) & 0xC0) == 0x80) {
+      pos += 2;  // U+00C0..U+02BF: all kept
+      ascii = false;
+    } else if (byte == 0xE1 && pos + 2 < end &&
+               static_cast<unsigned char>(body[pos + 1]) >= 0xB8 &&
+               static_cast<unsigned char>(body[pos + 1]) <= 0xBB &&
+               (static_cast<unsigned char>(body[pos + 2]) & 0xC0) == 0x80) {
+      pos += 3;  // U+1E00..U+1EFF (Vietnamese ạ..ỹ): all kept
+      ascii = false;
     } else {
       const size_t begin = pos;
       const char32_t c = DecodeUtf8NonAscii(body, &pos);

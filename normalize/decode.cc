@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,10 +83,29 @@ struct Utf8Scan {
   size_t multibyte = 0;     // well-formed non-ASCII characters
 };
 
+// True if one of the 8 bytes at p is >= 0x80.
+bool AnyNonAscii8(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return (word & 0x8080808080808080ull) != 0;
+}
+
+// True if one of the 8 bytes at p is < 0x20 (the exact "hasless" test: a
+// byte >= 0x80 never counts).
+bool AnyControl8(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return ((word - 0x2020202020202020ull) & ~word & 0x8080808080808080ull) != 0;
+}
+
 Utf8Scan ScanUtf8(std::string_view s) {
   Utf8Scan scan;
   size_t i = 0;
   while (i < s.size()) {
+    if (i + 8 <= s.size() && !AnyNonAscii8(s.data() + i)) {
+      i += 8;
+      continue;
+    }
     if (static_cast<uint8_t>(s[i]) < 0x80) {
       ++i;
       continue;
@@ -329,6 +349,8 @@ std::string_view Utf8Prefix(std::string_view utf8, size_t limit) {
 bool LooksLikeUtf16(std::string_view bytes, bool* big_endian) {
   size_t pairs = std::min(bytes.size(), kUtf16Window) / 2;
   if (pairs == 0) return false;
+  // Either order needs NULs; most text has none.
+  if (std::memchr(bytes.data(), 0, 2 * pairs) == nullptr) return false;
   size_t nul_even = 0, nul_odd = 0;
   for (size_t k = 0; k < pairs; ++k) {
     nul_even += bytes[2 * k] == 0;
@@ -350,6 +372,9 @@ std::string BinaryReason(std::string_view bytes, size_t start) {
   std::string_view window = bytes.substr(start, kBinaryWindow);
   size_t controls = 0, first_control = 0;
   for (size_t k = 0; k < window.size(); ++k) {
+    // Skip 8 bytes at a time while none is below 0x20.
+    while (k + 8 <= window.size() && !AnyControl8(window.data() + k)) k += 8;
+    if (k == window.size()) break;
     auto b = static_cast<uint8_t>(window[k]);
     if (b == 0) return Printf("NUL bytes at offset %zu", start + k);
     // \t \n \v \f \r, ESC (terminal colors) and SUB (DOS end of file) are text.

@@ -201,6 +201,26 @@ TEST(DecodeTest, ManyControlBytesAreBinary) {
   EXPECT_FALSE(text.failed());
 }
 
+// The binary check skips 8 bytes at a time while none is a control byte;
+// every position of a block must still be seen, and the first one reported.
+TEST(DecodeTest, ControlBytesAreFoundAtEveryOffset) {
+  const std::string text = "Chi so PAR INDEX cua tinh dat 83,87%, tang 2 bac. ";  // 50 bytes
+  for (size_t at = 0; at < 40; ++at) {
+    std::string nul = text + text;
+    nul[at] = '\0';
+    Document doc = DecodeBytes(nul);
+    ASSERT_TRUE(doc.failed()) << at;
+    EXPECT_EQ(doc.error->message, "NUL bytes at offset " + std::to_string(at));
+    std::string controls = text + text + text;
+    for (size_t k = 0; k < 8; ++k) controls[at + 3 * k] = '\x01';
+    doc = DecodeBytes(controls);
+    ASSERT_TRUE(doc.failed()) << at;
+    EXPECT_EQ(doc.error->message, "8 control bytes in the first " +
+                                      std::to_string(controls.size()) + " bytes (first at offset " +
+                                      std::to_string(at) + ")");
+  }
+}
+
 TEST(DecodeTest, DamagedUtf8IsInvalidUtf8) {
   // Every other character broken: far too many for stray-byte repair.
   std::string in;

@@ -171,7 +171,16 @@ bool SuppressBreak(std::string_view line, size_t start, size_t b) {
 // (from, to), or `to`.
 size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
                        size_t to) {
+  auto terminal = [](char c) { return c == '.' || c == '!' || c == '?'; };
   for (size_t p = from + 1; p < to; ++p) {
+    // Both kinds of break have '.', '!' or '?' one or two bytes before them:
+    // jump to the next place where that holds.
+    if (!terminal(line[p - 1]) && !(p >= 2 && terminal(line[p - 2]))) {
+      size_t t = p;
+      while (t < to && !terminal(line[t])) ++t;
+      if (t + 1 >= to) return to;
+      p = t + 1;
+    }
     const char c = line[p];
     if (IsAsciiDigit(c) && p >= 2 && line[p - 1] == ' ') {
       const char terminal = line[p - 2];

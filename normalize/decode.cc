@@ -469,20 +469,39 @@ bool ConvertMojibake(std::string_view body, size_t start, Document& doc) {
 void DecodeNonUtf8(std::string_view bytes, size_t start, const Utf8Scan& scan,
                    Document& doc) {
   std::string_view sample = bytes.substr(start, kSampleBytes);
-  std::string guess = DetectCharset(sample);
-  std::string upper = guess;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<uint8_t>(c)));
-
-  Legacy best = Legacy::kWindows1258;
-  double best_score = -1;
+  double scores[3] = {-1, -1, -1};  // in the order of Legacy
   for (Legacy which : {Legacy::kWindows1258, Legacy::kTcvn3, Legacy::kVni}) {
     if (which == Legacy::kWindows1258 && Windows1258() == nullptr) continue;
-    double score = VietnameseScore(DecodeLegacy(which, sample, 0, nullptr));
-    if (which == Legacy::kWindows1258 && upper == "WINDOWS-1258") score += kUchardetBonus;
-    if (score > best_score) {  // strict: ties keep the earlier (windows-1258)
-      best = which;
-      best_score = score;
+    scores[static_cast<int>(which)] = VietnameseScore(DecodeLegacy(which, sample, 0, nullptr));
+  }
+  // The pick with and without uchardet's windows-1258 bonus.
+  auto pick = [&](bool bonus, Legacy* best, double* best_score) {
+    *best = Legacy::kWindows1258;
+    *best_score = -1;
+    for (Legacy which : {Legacy::kWindows1258, Legacy::kTcvn3, Legacy::kVni}) {
+      if (which == Legacy::kWindows1258 && Windows1258() == nullptr) continue;
+      double score = scores[static_cast<int>(which)];
+      if (which == Legacy::kWindows1258 && bonus) score += kUchardetBonus;
+      if (score > *best_score) {  // strict: ties keep the earlier (windows-1258)
+        *best = which;
+        *best_score = score;
+      }
     }
+  };
+  Legacy best, best_plain;
+  double best_score, best_plain_score;
+  pick(true, &best, &best_score);
+  pick(false, &best_plain, &best_plain_score);
+  // uchardet (the costliest step here) only matters if its bonus could
+  // change the pick or the pick fails and its guess is the fallback.
+  const bool guess_matters = best != best_plain || best_plain_score < kMinVietnameseScore ||
+                             best_score < kMinVietnameseScore;
+  std::string guess = guess_matters ? DetectCharset(sample) : "";
+  std::string upper = guess;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<uint8_t>(c)));
+  if (upper != "WINDOWS-1258") {
+    best = best_plain;
+    best_score = best_plain_score;
   }
   if (best_score >= kMinVietnameseScore) {
     doc.text = DecodeLegacy(best, bytes, start, &doc.source_map);

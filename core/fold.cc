@@ -3,6 +3,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 
+#include <algorithm>
 #include <array>
 
 namespace chiso {
@@ -49,12 +50,35 @@ const FoldTable& Table() {
 
 bool IsCombiningMark(char32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
 
+// Writes the UTF-8 form of `cp` to buf; returns its length (1 to 4).
+size_t EncodeUtf8(char32_t cp, char* buf) {
+  if (cp < 0x80) {
+    buf[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  buf[0] = static_cast<char>(0xF0 | (cp >> 18));
+  buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
 }  // namespace
 
-char32_t DecodeUtf8(std::string_view s, size_t* pos) {
+char32_t DecodeUtf8NonAscii(std::string_view s, size_t* pos) {
   size_t i = *pos;
   auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) { *pos = i + 1; return b0; }
   int len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0;
   if (len == 0 || i + len > s.size()) { *pos = i + 1; return 0xFFFD; }
   char32_t cp = b0 & (0xFF >> (len + 1));
@@ -68,47 +92,78 @@ char32_t DecodeUtf8(std::string_view s, size_t* pos) {
 }
 
 void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  char buf[4];
+  out->append(buf, EncodeUtf8(cp, buf));
 }
 
+// Writes through raw pointers into buffers sized for the usual case (output
+// no longer than the input). Only U+FFFD for an invalid byte (1 byte in, 3
+// out) makes the output longer; the buffers then grow so that the rest of
+// the input still fits.
 void FoldVietnamese(std::string_view utf8, std::string* out,
                     std::vector<uint32_t>* offsets) {
   const FoldTable& table = Table();
-  out->clear();
-  out->reserve(utf8.size());
-  if (offsets) { offsets->clear(); offsets->reserve(utf8.size() + 1); }
+  const size_t n = utf8.size();
+  size_t cap = n;
+  out->resize(cap);
+  if (offsets) offsets->resize(cap + 1);
+  char* w = out->data();
+  uint32_t* o = offsets ? offsets->data() : nullptr;
+  size_t size = 0;
   size_t pos = 0;
-  while (pos < utf8.size()) {
-    size_t start = pos;
+  while (pos < n) {
+    const size_t start = pos;
     auto b = static_cast<unsigned char>(utf8[pos]);
     if (b < 0x80) {
       ++pos;
-      out->push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
-      if (offsets) offsets->push_back(static_cast<uint32_t>(start));
+      w[size] = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      if (o) o[size] = static_cast<uint32_t>(start);
+      ++size;
       continue;
     }
-    char32_t cp = DecodeUtf8(utf8, &pos);
+    char32_t cp;
+    // Vietnamese letters are 2-byte (U+00C0..) or 3-byte (U+1EA0..) forms:
+    // decoded here when well-formed, the rest by DecodeUtf8NonAscii.
+    if (b >= 0xC2 && b <= 0xDF && pos + 1 < n &&
+        (static_cast<unsigned char>(utf8[pos + 1]) & 0xC0) == 0x80) {
+      cp = (char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(utf8[pos + 1]) & 0x3F);
+      pos += 2;
+    } else if (b == 0xE1 && pos + 2 < n &&
+               (static_cast<unsigned char>(utf8[pos + 1]) & 0xC0) == 0x80 &&
+               (static_cast<unsigned char>(utf8[pos + 2]) & 0xC0) == 0x80) {
+      cp = char32_t{0x1000} | (static_cast<unsigned char>(utf8[pos + 1]) & 0x3F) << 6 |
+           (static_cast<unsigned char>(utf8[pos + 2]) & 0x3F);
+      pos += 3;
+    } else {
+      cp = DecodeUtf8NonAscii(utf8, &pos);
+    }
     if (IsCombiningMark(cp)) continue;  // NFD input: drop the marks
-    char c = table.Lookup(cp);
-    size_t before = out->size();
-    if (c) out->push_back(c); else AppendUtf8(cp, out);
-    if (offsets) offsets->insert(offsets->end(), out->size() - before, static_cast<uint32_t>(start));
+    char buf[4];
+    size_t len = 1;
+    if (char c = table.Lookup(cp)) {
+      buf[0] = c;
+    } else {
+      len = EncodeUtf8(cp, buf);
+    }
+    // The rest of the input needs at most one byte out per byte in.
+    if (size + len + (n - pos) > cap) {
+      cap = std::max(2 * cap, size + len + (n - pos));
+      out->resize(cap);
+      if (offsets) offsets->resize(cap + 1);
+      w = out->data();
+      o = offsets ? offsets->data() : nullptr;
+    }
+    for (size_t k = 0; k < len; ++k) {
+      w[size] = buf[k];
+      if (o) o[size] = static_cast<uint32_t>(start);
+      ++size;
+    }
   }
-  if (offsets) offsets->push_back(static_cast<uint32_t>(utf8.size()));
+  out->resize(size);
+  if (offsets) {
+    offsets->resize(size + 1);
+    (*offsets)[size] = static_cast<uint32_t>(n);
+  }
 }
 
 bool HasVietnameseDiacritics(std::string_view utf8) {
@@ -129,6 +184,10 @@ std::string LowerKeepingMarks(std::string_view utf8, bool collapse_spaces) {
   while (pos < utf8.size()) {
     char32_t cp = DecodeUtf8(utf8, &pos);
     if (collapse_spaces && cp == ' ' && !out.empty() && out.back() == ' ') continue;
+    if (cp < 0x80) {  // u_tolower on ASCII changes only A-Z
+      out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+      continue;
+    }
     AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
   }
   return out;

@@ -35,9 +35,20 @@ bool HasVietnameseDiacritics(std::string_view utf8);
 // `collapse_spaces`, runs of spaces become one.
 std::string LowerKeepingMarks(std::string_view utf8, bool collapse_spaces = false);
 
+// Decodes the non-ASCII code point at `*pos`; DecodeUtf8 without its inline
+// ASCII case.
+char32_t DecodeUtf8NonAscii(std::string_view s, size_t* pos);
+
 // Decodes one UTF-8 code point at `*pos` and advances `*pos`. Invalid bytes
-// decode as U+FFFD and advance by one.
-char32_t DecodeUtf8(std::string_view s, size_t* pos);
+// decode as U+FFFD and advance by one. REQUIRES: *pos < s.size().
+inline char32_t DecodeUtf8(std::string_view s, size_t* pos) {
+  const auto b0 = static_cast<unsigned char>(s[*pos]);
+  if (b0 < 0x80) {
+    ++*pos;
+    return b0;
+  }
+  return DecodeUtf8NonAscii(s, pos);
+}
 void AppendUtf8(char32_t cp, std::string* out);
 
 }  // namespace chiso

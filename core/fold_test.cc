@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace chiso {
 namespace {
 
@@ -27,6 +30,39 @@ TEST(Fold, OffsetsMapBackToSource) {
   size_t b = out.find("dak");
   ASSERT_NE(b, std::string::npos);
   EXPECT_EQ(src.substr(off[b], off[b + 8] - off[b]), "Đắk Lắk");
+}
+
+// FoldVietnamese writes into presized buffers; invalid bytes (1 byte in, 3
+// out as U+FFFD) make it grow them. Compared with a per-code-point fold.
+TEST(Fold, OffsetsAndGrowthMatchPerCodePointFold) {
+  const std::string inputs[] = {
+      "", "A", "\xFF", "\xFF\xFF\xFF\xFF", "\xFF" "abcdefghijklmnopqrstuvwxyz0123456789",
+      "\xFF\xFF" "ABCDEF", "\xC0\x80\xC1\xBF", "\xE1\xBB", "\xE1\xBB" "a", "\xC3" "a",
+      "Nguyễn ĐỨC Thọ\xE1\xBB\x87", "\xE1\x80\x80\xDF\xBF", "a\xE1\x80", "Đ\xC3", "\xF0\x9F\x98\x80 x",
+      "Ha\u0300 GIANG \xFE", "\xED\xA0\x80", "\u20AC\u0301\u0301",
+  };
+  for (const std::string& in : inputs) {
+    std::string want;
+    std::vector<uint32_t> want_off;
+    for (size_t pos = 0; pos < in.size();) {
+      const size_t start = pos;
+      std::string piece(in.substr(pos, 1));
+      const char32_t cp = DecodeUtf8(in, &pos);
+      if (cp >= 0x300 && cp <= 0x36F) continue;
+      std::string one;
+      AppendUtf8(cp, &one);
+      piece = FoldVietnamese(one);  // one code point: no growth involved
+      want += piece;
+      want_off.insert(want_off.end(), piece.size(), static_cast<uint32_t>(start));
+    }
+    want_off.push_back(static_cast<uint32_t>(in.size()));
+    std::string out = "stale";
+    std::vector<uint32_t> off = {7, 7};
+    FoldVietnamese(in, &out, &off);
+    EXPECT_EQ(out, want) << in;
+    EXPECT_EQ(off, want_off) << in;
+    EXPECT_EQ(FoldVietnamese(in), want) << in;
+  }
 }
 
 TEST(Fold, DetectsDiacritics) {

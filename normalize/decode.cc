@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,10 +83,29 @@ struct Utf8Scan {
   size_t multibyte = 0;     // well-formed non-ASCII characters
 };
 
+// True if one of the 8 bytes at p is >= 0x80.
+bool AnyNonAscii8(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return (word & 0x8080808080808080ull) != 0;
+}
+
+// True if one of the 8 bytes at p is < 0x20 (the exact "hasless" test: a
+// byte >= 0x80 never counts).
+bool AnyControl8(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return ((word - 0x2020202020202020ull) & ~word & 0x8080808080808080ull) != 0;
+}
+
 Utf8Scan ScanUtf8(std::string_view s) {
   Utf8Scan scan;
   size_t i = 0;
   while (i < s.size()) {
+    if (i + 8 <= s.size() && !AnyNonAscii8(s.data() + i)) {
+      i += 8;
+      continue;
+    }
     if (static_cast<uint8_t>(s[i]) < 0x80) {
       ++i;
       continue;
@@ -329,6 +349,8 @@ std::string_view Utf8Prefix(std::string_view utf8, size_t limit) {
 bool LooksLikeUtf16(std::string_view bytes, bool* big_endian) {
   size_t pairs = std::min(bytes.size(), kUtf16Window) / 2;
   if (pairs == 0) return false;
+  // Either order needs NULs; most text has none.
+  if (std::memchr(bytes.data(), 0, 2 * pairs) == nullptr) return false;
   size_t nul_even = 0, nul_odd = 0;
   for (size_t k = 0; k < pairs; ++k) {
     nul_even += bytes[2 * k] == 0;
@@ -350,6 +372,9 @@ std::string BinaryReason(std::string_view bytes, size_t start) {
   std::string_view window = bytes.substr(start, kBinaryWindow);
   size_t controls = 0, first_control = 0;
   for (size_t k = 0; k < window.size(); ++k) {
+    // Skip 8 bytes at a time while none is below 0x20.
+    while (k + 8 <= window.size() && !AnyControl8(window.data() + k)) k += 8;
+    if (k == window.size()) break;
     auto b = static_cast<uint8_t>(window[k]);
     if (b == 0) return Printf("NUL bytes at offset %zu", start + k);
     // \t \n \v \f \r, ESC (terminal colors) and SUB (DOS end of file) are text.
@@ -410,6 +435,9 @@ bool ConvertMojibake(std::string_view body, size_t start, Document& doc) {
       ++latin;
     } else if ((cp >= 0x0102 && cp <= 0x01B0) || (cp >= 0x1EA0 && cp <= 0x1EF9)) {
       ++vietnamese;  // ă đ ĩ ũ ơ ư ạ ả ... never come out of the Latin-1 view
+      // Real Vietnamese: stop as soon as the rest of the sample (a Latin
+      // character takes two bytes or more) cannot bring the ratio back.
+      if (vietnamese * 10 > latin + (sample.size() - pos) / 2) return false;
     }
   }
   if (latin < 3 || vietnamese * 10 > latin) return false;
@@ -441,20 +469,39 @@ bool ConvertMojibake(std::string_view body, size_t start, Document& doc) {
 void DecodeNonUtf8(std::string_view bytes, size_t start, const Utf8Scan& scan,
                    Document& doc) {
   std::string_view sample = bytes.substr(start, kSampleBytes);
-  std::string guess = DetectCharset(sample);
-  std::string upper = guess;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<uint8_t>(c)));
-
-  Legacy best = Legacy::kWindows1258;
-  double best_score = -1;
+  double scores[3] = {-1, -1, -1};  // in the order of Legacy
   for (Legacy which : {Legacy::kWindows1258, Legacy::kTcvn3, Legacy::kVni}) {
     if (which == Legacy::kWindows1258 && Windows1258() == nullptr) continue;
-    double score = VietnameseScore(DecodeLegacy(which, sample, 0, nullptr));
-    if (which == Legacy::kWindows1258 && upper == "WINDOWS-1258") score += kUchardetBonus;
-    if (score > best_score) {  // strict: ties keep the earlier (windows-1258)
-      best = which;
-      best_score = score;
+    scores[static_cast<int>(which)] = VietnameseScore(DecodeLegacy(which, sample, 0, nullptr));
+  }
+  // The pick with and without uchardet's windows-1258 bonus.
+  auto pick = [&](bool bonus, Legacy* best, double* best_score) {
+    *best = Legacy::kWindows1258;
+    *best_score = -1;
+    for (Legacy which : {Legacy::kWindows1258, Legacy::kTcvn3, Legacy::kVni}) {
+      if (which == Legacy::kWindows1258 && Windows1258() == nullptr) continue;
+      double score = scores[static_cast<int>(which)];
+      if (which == Legacy::kWindows1258 && bonus) score += kUchardetBonus;
+      if (score > *best_score) {  // strict: ties keep the earlier (windows-1258)
+        *best = which;
+        *best_score = score;
+      }
     }
+  };
+  Legacy best, best_plain;
+  double best_score, best_plain_score;
+  pick(true, &best, &best_score);
+  pick(false, &best_plain, &best_plain_score);
+  // uchardet (the costliest step here) only matters if its bonus could
+  // change the pick or the pick fails and its guess is the fallback.
+  const bool guess_matters = best != best_plain || best_plain_score < kMinVietnameseScore ||
+                             best_score < kMinVietnameseScore;
+  std::string guess = guess_matters ? DetectCharset(sample) : "";
+  std::string upper = guess;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<uint8_t>(c)));
+  if (upper != "WINDOWS-1258") {
+    best = best_plain;
+    best_score = best_plain_score;
   }
   if (best_score >= kMinVietnameseScore) {
     doc.text = DecodeLegacy(best, bytes, start, &doc.source_map);

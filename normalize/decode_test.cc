@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <chrono>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -198,6 +199,26 @@ TEST(DecodeTest, ManyControlBytesAreBinary) {
   // A few controls (form feeds, ESC, a stray \x01) are still text.
   Document text = DecodeBytes("Trang 1\fTrang 2\x1b[0m \x01 het\n");
   EXPECT_FALSE(text.failed());
+}
+
+// The binary check skips 8 bytes at a time while none is a control byte;
+// every position of a block must still be seen, and the first one reported.
+TEST(DecodeTest, ControlBytesAreFoundAtEveryOffset) {
+  const std::string text = "Chi so PAR INDEX cua tinh dat 83,87%, tang 2 bac. ";  // 50 bytes
+  for (size_t at = 0; at < 40; ++at) {
+    std::string nul = text + text;
+    nul[at] = '\0';
+    Document doc = DecodeBytes(nul);
+    ASSERT_TRUE(doc.failed()) << at;
+    EXPECT_EQ(doc.error->message, "NUL bytes at offset " + std::to_string(at));
+    std::string controls = text + text + text;
+    for (size_t k = 0; k < 8; ++k) controls[at + 3 * k] = '\x01';
+    doc = DecodeBytes(controls);
+    ASSERT_TRUE(doc.failed()) << at;
+    EXPECT_EQ(doc.error->message, "8 control bytes in the first " +
+                                      std::to_string(controls.size()) + " bytes (first at offset " +
+                                      std::to_string(at) + ")");
+  }
 }
 
 TEST(DecodeTest, DamagedUtf8IsInvalidUtf8) {
@@ -470,6 +491,36 @@ TEST(LegacyEncodingsTest, DecodersMapOffsets) {
 }
 
 // ---- legacy mojibake inside UTF-8 ------------------------------------------
+
+// Cp1252ByteFor rejects most code points before its table search; checked
+// against ICU's windows-1252 over every code point.
+TEST(LegacyEncodingsTest, Cp1252ByteForMatchesIcu) {
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open("windows-1252", &status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  std::map<char32_t, int> want;
+  for (int b = 0x80; b <= 0xFF; ++b) {
+    want[static_cast<char32_t>(b)] = b;  // the Latin-1 view
+    const char in = static_cast<char>(b);
+    UChar out[4];
+    UErrorCode s = U_ZERO_ERROR;
+    ucnv_reset(conv);
+    if (ucnv_toUChars(conv, out, 4, &in, 1, &s) == 1 && U_SUCCESS(s) && out[0] != 0xFFFD &&
+        out[0] != 0x1A) {
+      want[out[0]] = b;
+    }
+  }
+  ucnv_close(conv);
+  ASSERT_GT(want.size(), 128u + 20u);
+  size_t mapped = 0;
+  for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    const int got = Cp1252ByteFor(cp);
+    auto it = want.find(cp);
+    ASSERT_EQ(got, it == want.end() ? -1 : it->second) << std::hex << static_cast<uint32_t>(cp);
+    mapped += got >= 0;
+  }
+  EXPECT_EQ(mapped, want.size());
+}
 
 TEST(DecodeTest, Tcvn3ShownAsWindows1252InsideUtf8) {
   std::string in = AsCp1252Text(EncodeTcvn3(kSentence));

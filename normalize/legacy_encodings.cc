@@ -459,7 +459,7 @@ bool IsVowel(char32_t base) {
 // True if `bases` (lowercase base letters) with `tones` (per letter) is a
 // well-formed Vietnamese syllable: initial? nucleus final?, one tone at most,
 // on a vowel, and only sắc/nặng before a stop final (c, ch, p, t).
-bool IsSyllable(std::u32string_view bases, const std::vector<uint8_t>& tones) {
+bool IsSyllable(std::u32string_view bases, const uint8_t* tones) {
   int tone = 0;
   for (size_t k = 0; k < bases.size(); ++k) {
     if (tones[k] == 0) continue;
@@ -514,9 +514,10 @@ WordClass ClassifyWord(std::u32string& word, const ScorerTables& st) {
   }
   const WordClass foreign = ascii ? WordClass::kNeutral : WordClass::kBad;
   if (word.size() > 7) return foreign;  // "nghiêng" is as long as they get
-  std::u32string bases;
-  std::vector<uint8_t> tones;
-  std::u32string lower;
+  // At most 7 letters: fixed buffers, no allocation per word.
+  char32_t bases[7], lower[7];
+  uint8_t tones[7];
+  size_t size = 0;
   size_t uppers = 0;
   for (size_t k = 0; k < word.size(); ++k) {
     char32_t c = word[k];
@@ -528,16 +529,19 @@ WordClass ClassifyWord(std::u32string& word, const ScorerTables& st) {
     } else if (uppers > 1) {
       return foreign;  // "CHính"
     }
-    bases.push_back(li.base);
-    tones.push_back(li.tone);
-    lower.push_back(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))));
+    bases[size] = li.base;
+    tones[size] = li.tone;
+    lower[size] = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+    ++size;
   }
-  if (std::find(std::begin(kFrequentWords), std::end(kFrequentWords), lower) !=
+  const std::u32string_view lower_view(lower, size);
+  if (std::find(std::begin(kFrequentWords), std::end(kFrequentWords), lower_view) !=
       std::end(kFrequentWords)) {
     return WordClass::kGood;
   }
   if (ascii) return WordClass::kNeutral;
-  return IsSyllable(bases, tones) ? WordClass::kGood : WordClass::kBad;
+  return IsSyllable(std::u32string_view(bases, size), tones) ? WordClass::kGood
+                                                             : WordClass::kBad;
 }
 
 bool IsWordChar(char32_t c) {
@@ -558,6 +562,10 @@ std::string DecodeVni(std::string_view bytes, OffsetMap* map) {
 
 int Cp1252ByteFor(char32_t cp) {
   if (cp >= 0x80 && cp <= 0xFF) return static_cast<int>(cp);
+  // The entries of kCp1252High above U+00FF lie in U+0152..U+02DC and
+  // U+2013..U+2122; Vietnamese letters (U+1EA0..) are rejected before the
+  // search, which runs for every non-ASCII character of a UTF-8 document.
+  if (cp < 0x152 || (cp > 0x2DC && cp < 0x2013) || cp > 0x2122) return -1;
   for (int k = 0; k < 32; ++k) {
     if (kCp1252High[k] == cp) return 0x80 + k;
   }

@@ -351,9 +351,81 @@ class Normalizer {
   int ws_newlines_ = 0;
 };
 
+// If NormalizeText would only drop `text`'s trailing spaces and newlines,
+// returns the length of what it keeps; otherwise npos. That holds when the
+// text starts with no whitespace, every character is kept unchanged (plain
+// ASCII, or non-ASCII that ClassifyNonAscii keeps and that is valid UTF-8),
+// whitespace inside is single spaces and single or double newlines with no
+// space beside them, and the whole is NFC. Checking NFC on the whole instead
+// of run by run gives the same answer: runs are separated by ' ' and '\n',
+// which compose with nothing and have combining class 0.
+size_t UnchangedPrefix(std::string_view text, const icu::Normalizer2* nfc) {
+  size_t end = text.size();
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\n')) --end;
+  if (end == 0) return std::string_view::npos;
+  const std::string_view body = text.substr(0, end);
+  if (body[0] == ' ' || body[0] == '\n') return std::string_view::npos;
+  bool ascii = true;
+  size_t pos = 0;
+  // body ends in a non-space, so body[pos + 1] after a space or newline and
+  // body[pos + 2] after two newlines exist.
+  while (pos < end) {
+    const auto byte = static_cast<unsigned char>(body[pos]);
+    if (IsPlainAscii(static_cast<char>(byte))) {
+      ++pos;
+    } else if (byte == ' ') {
+      if (body[pos + 1] == ' ' || body[pos + 1] == '\n') return std::string_view::npos;
+      ++pos;
+    } else if (byte == '\n') {
+      if (body[pos + 1] == ' ') return std::string_view::npos;
+      if (body[pos + 1] == '\n') {
+        if (body[pos + 2] == ' ' || body[pos + 2] == '\n') return std::string_view::npos;
+        ++pos;
+      }
+      ++pos;
+    } else if (byte < 0x80) {
+      return std::string_view::npos;  // tab, CR, other controls
+    } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < end &&
+               (static_cast<unsigned char>(body[pos + 1]) & 0xC0) == 0x80) {
+      pos += 2;  // U+00C0..U+02BF: all kept
+      ascii = false;
+    } else if (byte == 0xE1 && pos + 2 < end &&
+               static_cast<unsigned char>(body[pos + 1]) >= 0xB8 &&
+               static_cast<unsigned char>(body[pos + 1]) <= 0xBB &&
+               (static_cast<unsigned char>(body[pos + 2]) & 0xC0) == 0x80) {
+      pos += 3;  // U+1E00..U+1EFF (Vietnamese ạ..ỹ): all kept
+      ascii = false;
+    } else {
+      const size_t begin = pos;
+      const char32_t c = DecodeUtf8NonAscii(body, &pos);
+      if (c == 0xFFFD && body.substr(begin, pos - begin) != "\xEF\xBF\xBD") {
+        return std::string_view::npos;  // an invalid byte
+      }
+      if (ClassifyNonAscii(c).action != Action::kKeep) return std::string_view::npos;
+      ascii = false;
+    }
+  }
+  if (!ascii && nfc != nullptr) {
+    UErrorCode status = U_ZERO_ERROR;
+    const bool yes = nfc->isNormalizedUTF8(
+        icu::StringPiece(body.data(), static_cast<int32_t>(body.size())), status);
+    if (U_FAILURE(status) || !yes) return std::string_view::npos;
+  }
+  return end;
+}
+
 }  // namespace
 
 void NormalizeText(Document& doc) {
+  // Most documents are clean already: then the text only loses its trailing
+  // whitespace and the map of this step is the identity, as the full pass
+  // below would produce.
+  if (const size_t keep = UnchangedPrefix(doc.text, Nfc());
+      keep != std::string_view::npos) {
+    doc.text.resize(keep);
+    if (!doc.source_map.identity()) doc.source_map = OffsetMap().Then(doc.source_map);
+    return;
+  }
   // Reused across calls on this thread: the output buffer is swapped with the
   // old text, so the next call writes into the old text's capacity.
   thread_local std::string out;

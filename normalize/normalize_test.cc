@@ -167,6 +167,33 @@ TEST(NormalizeTextTest, OffsetMapMonotonicAndInBoundsOnRandomInputs) {
   }
 }
 
+// Clean text takes a shortcut (only trailing whitespace dropped, identity
+// map); a removed control character in front forces the full pass, which must
+// give the same text, with every offset shifted by that one byte.
+TEST(NormalizeTextTest, CleanTextShortcutMatchesFullPass) {
+  std::vector<std::string> inputs = {
+      "Việt Nam\n",  "a b\n\nc\n \n", "a\n\n\nb", "a \nb",  "a\n b",
+      "a  b",        " a",               "\na",        "a\tb",   "a\r\nb",
+      "a\u00A0b",    "Vie\u0323\u0302t", "\u0301a b",   "\xFF" "ab",  "\xEF\xBF\xBD x",
+      "x\xE1\x80\n", "a\u201Cb",        "\n\n",       "",        "ỡ ỡ\n\nỡ \n\n",
+  };
+  std::mt19937 rng(5);
+  for (int i = 0; i < 3000; ++i) inputs.push_back(RandomText(&rng));
+  for (const std::string& input : inputs) {
+    Document fast;
+    fast.text = input;
+    NormalizeText(fast);
+    Document full;
+    full.text = "\x02" + input;
+    NormalizeText(full);
+    ASSERT_EQ(fast.text, full.text) << input;
+    for (size_t b = 0; b <= fast.text.size() && !fast.text.empty(); ++b) {
+      ASSERT_EQ(fast.source_map.ToSource(b) + 1, full.source_map.ToSource(b))
+          << input << " offset " << b;
+    }
+  }
+}
+
 TEST(NormalizeTextTest, NormalizedTextMapsToItself) {
   Document doc;
   doc.text = "Chỉ số PAR INDEX\n\nđạt 83,87%.";

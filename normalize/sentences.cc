@@ -4,9 +4,13 @@
 #include <unicode/filteredbrk.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
+#include <unicode/ustring.h>
 #include <unicode/unistr.h>
 #include <unicode/utext.h>
 
+#include <array>
+#include <climits>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -167,7 +171,16 @@ bool SuppressBreak(std::string_view line, size_t start, size_t b) {
 // (from, to), or `to`.
 size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
                        size_t to) {
+  auto terminal = [](char c) { return c == '.' || c == '!' || c == '?'; };
   for (size_t p = from + 1; p < to; ++p) {
+    // Both kinds of break have '.', '!' or '?' one or two bytes before them:
+    // jump to the next place where that holds.
+    if (!terminal(line[p - 1]) && !(p >= 2 && terminal(line[p - 2]))) {
+      size_t t = p;
+      while (t < to && !terminal(line[t])) ++t;
+      if (t + 1 >= to) return to;
+      p = t + 1;
+    }
     const char c = line[p];
     if (IsAsciiDigit(c) && p >= 2 && line[p - 1] == ' ') {
       const char terminal = line[p - 2];
@@ -204,12 +217,110 @@ size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
   return to;
 }
 
+// The classes of UAX #29 that matter to SentenceBreaksOnlyAtEnd.
+enum class SbClass : uint8_t { kOther, kTerm, kClose, kSp, kIgnored, kSep };
+
+SbClass SbClassOf(UChar32 c) {
+  switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
+    case U_SB_ATERM:
+    case U_SB_STERM:
+      return SbClass::kTerm;
+    case U_SB_CLOSE:
+      return SbClass::kClose;
+    case U_SB_SP:
+      return SbClass::kSp;
+    case U_SB_EXTEND:  // SB5: they take the class of what precedes them
+    case U_SB_FORMAT:
+      return SbClass::kIgnored;
+    case U_SB_SEP:
+    case U_SB_CR:
+    case U_SB_LF:
+      return SbClass::kSep;
+    default:
+      return SbClass::kOther;
+  }
+}
+
+const std::array<SbClass, 128>& AsciiSbClasses() {
+  static const std::array<SbClass, 128> table = [] {
+    std::array<SbClass, 128> t{};
+    for (UChar32 c = 0; c < 128; ++c) t[c] = SbClassOf(c);
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
+
+bool SentenceBreaksOnlyAtEnd(std::string_view line) {
+  const std::array<SbClass, 128>& ascii = AsciiSbClasses();
+  const size_t n = line.size();
+  // Before the first terminator no rule breaks: only a terminator or a
+  // separator matters there. Vietnamese letters are skipped by their UTF-8
+  // form: U+00C0..U+02BF and U+1E00..U+1EFF hold only letters and symbols
+  // (Sentence_Break Upper, Lower, OLetter or Other).
+  size_t pos = 0;
+  bool terminated = false;
+  while (pos < n && !terminated) {
+    const auto byte = static_cast<unsigned char>(line[pos]);
+    SbClass c;
+    if (byte < 0x80) {
+      c = ascii[byte];
+      ++pos;
+    } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < n &&
+               (static_cast<unsigned char>(line[pos + 1]) & 0xC0) == 0x80) {
+      pos += 2;
+      continue;
+    } else if (byte == 0xE1 && pos + 2 < n &&
+               static_cast<unsigned char>(line[pos + 1]) >= 0xB8 &&
+               static_cast<unsigned char>(line[pos + 1]) <= 0xBB &&
+               (static_cast<unsigned char>(line[pos + 2]) & 0xC0) == 0x80) {
+      pos += 3;
+      continue;
+    } else {
+      c = SbClassOf(static_cast<UChar32>(DecodeUtf8NonAscii(line, &pos)));
+    }
+    if (c == SbClass::kSep) return false;
+    terminated = c == SbClass::kTerm;
+  }
+  // After it, SB8a and SB9 join terminators and closers, SB9 and SB10 the
+  // spaces that follow; anything else there may start a new sentence (SB11)
+  // and needs ICU.
+  bool spaces = false;
+  while (pos < n) {
+    const auto byte = static_cast<unsigned char>(line[pos]);
+    SbClass c;
+    if (byte < 0x80) {
+      c = ascii[byte];
+      ++pos;
+    } else {
+      c = SbClassOf(static_cast<UChar32>(DecodeUtf8NonAscii(line, &pos)));
+    }
+    if (c == SbClass::kIgnored) continue;  // SB5
+    if (c == SbClass::kSp) {
+      spaces = true;
+    } else if (spaces || (c != SbClass::kTerm && c != SbClass::kClose)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 struct SentenceSplitter::Impl {
   ~Impl() {
     if (text != nullptr) utext_close(text);
+    if (text16 != nullptr) utext_close(text16);
   }
+
+  // Points `breaker` at `line`: as UTF-16 when the line is valid UTF-8 (ICU
+  // iterates UTF-16 text several times faster than UTF-8 text), else as
+  // UTF-8, where ICU reads invalid bytes as U+FFFD. Returns false if ICU
+  // fails.
+  bool SetLine(std::string_view line);
+
+  // Byte offset in the line of ICU's boundary `b`; boundaries come in
+  // ascending order after SetLine.
+  size_t ByteOffset(int32_t b, std::string_view line);
 
   // Appends the sentences of doc_text[begin, end) (one line) to `out`. If
   // `continues` is set, the line's first sentence extends out->back().
@@ -231,8 +342,50 @@ struct SentenceSplitter::Impl {
   }
 
   std::unique_ptr<icu::BreakIterator> breaker;
-  UText* text = nullptr;  // reused by utext_openUTF8 for every line
+  UText* text = nullptr;    // reused by utext_openUTF8 for every line
+  UText* text16 = nullptr;  // reused by utext_openUChars for every line
+  std::vector<UChar> utf16;  // the line in UTF-16, if it is in use
+  bool in_utf16 = false;
+  int32_t cursor16 = 0;  // ByteOffset's position: a UTF-16 index
+  size_t cursor8 = 0;    // and the byte offset of the same character
 };
+
+bool SentenceSplitter::Impl::SetLine(std::string_view line) {
+  UErrorCode status = U_ZERO_ERROR;
+  in_utf16 = false;
+  cursor16 = 0;
+  cursor8 = 0;
+  if (line.size() <= static_cast<size_t>(INT32_MAX)) {
+    // UTF-16 never takes more units than UTF-8 takes bytes.
+    if (utf16.size() < line.size()) utf16.resize(line.size());
+    int32_t length = 0;
+    u_strFromUTF8(utf16.data(), static_cast<int32_t>(utf16.size()), &length,
+                  line.data(), static_cast<int32_t>(line.size()), &status);
+    if (U_SUCCESS(status)) {
+      text16 = utext_openUChars(text16, utf16.data(), length, &status);
+      if (U_SUCCESS(status)) breaker->setText(text16, status);
+      in_utf16 = U_SUCCESS(status);
+      return in_utf16;
+    }
+    status = U_ZERO_ERROR;  // invalid UTF-8
+  }
+  text = utext_openUTF8(text, line.data(), static_cast<int64_t>(line.size()),
+                        &status);
+  if (U_SUCCESS(status)) breaker->setText(text, status);
+  return U_SUCCESS(status);
+}
+
+size_t SentenceSplitter::Impl::ByteOffset(int32_t b, std::string_view line) {
+  if (!in_utf16) return static_cast<size_t>(b);
+  // Valid UTF-8: the lead byte gives the length; 4 bytes are 2 units.
+  while (cursor16 < b && cursor8 < line.size()) {
+    const auto lead = static_cast<unsigned char>(line[cursor8]);
+    const size_t bytes = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    cursor8 += bytes;
+    cursor16 += bytes == 4 ? 2 : 1;
+  }
+  return cursor8;
+}
 
 void SentenceSplitter::Impl::SplitLine(std::string_view doc_text, size_t begin,
                                        size_t end, bool continues,
@@ -250,19 +403,19 @@ void SentenceSplitter::Impl::SplitLine(std::string_view doc_text, size_t begin,
     first = false;
   };
 
-  UErrorCode status = U_ZERO_ERROR;
-  text = utext_openUTF8(text, line.data(), static_cast<int64_t>(line.size()),
-                        &status);
-  if (U_SUCCESS(status)) breaker->setText(text, status);
-  if (U_FAILURE(status)) {
+  size_t start = 0;
+  if (SentenceBreaksOnlyAtEnd(line)) {  // most lines; ICU is the slow part
+    PushWithMissedBreaks(line, &start, line.size(), push);
+    return;
+  }
+  if (!SetLine(line)) {
     push(0, line.size());
     return;
   }
-  size_t start = 0;
   breaker->first();
   for (int32_t b = breaker->next(); b != icu::BreakIterator::DONE;
        b = breaker->next()) {
-    const size_t cut = static_cast<size_t>(b);
+    const size_t cut = ByteOffset(b, line);
     if (cut >= line.size()) break;
     if (SuppressBreak(line, start, cut)) continue;
     PushWithMissedBreaks(line, &start, cut, push);

@@ -66,6 +66,14 @@ class SentenceSplitter {
   std::unique_ptr<Impl> impl_;
 };
 
+// True if the ICU sentence rules (UAX #29) can break `line` (UTF-8, one line)
+// nowhere but at its end, so Split need not run ICU on it: such breaks follow
+// only a terminator (. ! ? and their Unicode kin) or a paragraph separator,
+// and here every terminator is in the line's tail of terminators and closing
+// punctuation, then spaces, inside which the rules never break. False does
+// not mean ICU breaks. Cost: O(n), a table lookup per ASCII byte.
+bool SentenceBreaksOnlyAtEnd(std::string_view line);
+
 // Splits one sentence into clauses: at ';', at ',' or ':' followed by
 // whitespace (or the end), and around parenthesized groups, whose content
 // (without the parentheses) is one clause of its own. Delimiters inside

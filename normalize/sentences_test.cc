@@ -1,8 +1,13 @@
 #include "normalize/sentences.h"
 
 #include <gtest/gtest.h>
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
 
 #include <chrono>
+#include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -253,6 +258,21 @@ TEST(SentenceSplitterTest, SplitReplacesPreviousResults) {
   EXPECT_EQ(doc.paragraphs.size(), 1u);
 }
 
+// ICU runs on UTF-16 for valid UTF-8 and on UTF-8 otherwise; its boundaries
+// must come back as the same byte offsets either way, also after characters
+// outside the BMP (two UTF-16 units) and 2- and 3-byte ones.
+TEST(SentenceSplitterTest, BoundariesAreByteOffsetsInBothEncodings) {
+  const std::string valid = "Một 😀 câu. Hai 𠀀 câu! Ba câu.";
+  Document doc = SplitText(valid);
+  EXPECT_EQ(Slices(doc, doc.sentences),
+            (Strings{"Một 😀 câu.", "Hai 𠀀 câu!", "Ba câu."}));
+  // An invalid byte keeps the line on the UTF-8 path; same boundaries.
+  Document bad = SplitText("Một 😀 c\xFFu. Hai 𠀀 câu! Ba câu.");
+  EXPECT_EQ(Slices(bad, bad.sentences),
+            (Strings{"Một 😀 c\xFFu.", "Hai 𠀀 câu!", "Ba câu."}));
+  ExpectWellFormed(bad);
+}
+
 // Regression (found by decode_normalize_fuzz in CI): a lone '.' before a
 // capital made the glued-period check read before the start of the word.
 TEST(SentenceSplitterTest, LonePeriodBeforeCapitalDoesNotUnderflow) {
@@ -263,6 +283,44 @@ TEST(SentenceSplitterTest, LonePeriodBeforeCapitalDoesNotUnderflow) {
   doc.text = ". .A ..Ba .Ca";
   Splitter().Split(doc);
   ExpectWellFormed(doc);
+}
+
+// SentenceBreaksOnlyAtEnd lets Split skip ICU; whenever it says so, ICU's
+// own iterator must report no break before the end. Random lines from pieces
+// around terminators, closers, spaces, marks and separators.
+TEST(SentenceBreaksOnlyAtEndTest, AgreesWithIcu) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> icu_breaks(
+      icu::BreakIterator::createSentenceInstance(icu::Locale("vi"), status));
+  ASSERT_TRUE(U_SUCCESS(status));
+  const std::vector<std::string> pieces = {
+      "a",  "Tăng", "b", "1",  "3.5", ".",  "!", "?",      "...", "\u3002", "\u2024",
+      ")",  "\"",   "'", "\u201D", "»", " ", "  ", "\u00A0", "\t", "\u0301", "\u200D",
+      "\u2029", "\u0085", "\r", ":", ";", ",", "Đ",      "\xFF", "(",       "\u00AD",
+      "ệ",      "\xC3",  "\xE1\xBB"};
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(1, 8);
+  int fast = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string line;
+    for (int k = length(rng); k > 0; --k) line += pieces[pick(rng)];
+    if (!SentenceBreaksOnlyAtEnd(line)) continue;
+    ++fast;
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(line);
+    icu_breaks->setText(u);
+    icu_breaks->first();
+    const int32_t first_break = icu_breaks->next();
+    EXPECT_TRUE(first_break == icu::BreakIterator::DONE || first_break == u.length())
+        << "'" << line << "' breaks at " << first_break;
+  }
+  EXPECT_GT(fast, 2000);
+  EXPECT_TRUE(SentenceBreaksOnlyAtEnd("Chỉ số PAR INDEX đạt 83,87%."));
+  EXPECT_TRUE(SentenceBreaksOnlyAtEnd("Kết quả: \"tốt\")!  "));
+  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("Tăng 3.5 lần"));
+  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("Một. Hai"));
+  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("a. )"));
+  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("a\u2029b"));
 }
 
 TEST(SentenceSplitterTest, FiveMegabyteLineIsFast) {

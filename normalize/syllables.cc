@@ -24,6 +24,7 @@ struct Letter {
   char32_t base = 0;  // lowercase toneless Vietnamese letter, 0 if none
   uint8_t tone = kNgang;
   bool upper = false;
+  bool vowel = false;  // IsVowel(base)
 };
 
 // Each vowel with its five tones, lower and upper case: one row per base.
@@ -37,34 +38,40 @@ constexpr std::u32string_view kConsonants[2] = {U"bcdđghklmnpqrstvx", U"BCDĐGH
 
 constexpr char32_t kLetterLimit = 0x1F00;
 
-const std::vector<Letter>& Letters() {
-  static const std::vector<Letter>* const table = [] {
-    auto* t = new std::vector<Letter>(kLetterLimit);
-    for (const auto& row : kVowelRows) {
-      for (int c = 0; c < 2; ++c) {
-        for (size_t tone = 0; tone < row[c].size(); ++tone) {
-          (*t)[row[c][tone]] = {row[0][0], static_cast<uint8_t>(tone), c == 1};
-        }
-      }
-    }
+// Built at compile time: LetterOf runs for every letter of every document,
+// and a function-local static would cost a guard check each time.
+constexpr std::array<Letter, kLetterLimit> kLetters = [] {
+  std::array<Letter, kLetterLimit> t{};
+  for (const auto& row : kVowelRows) {
     for (int c = 0; c < 2; ++c) {
-      for (size_t k = 0; k < kConsonants[c].size(); ++k) {
-        (*t)[kConsonants[c][k]] = {kConsonants[0][k], kNgang, c == 1};
+      for (size_t tone = 0; tone < row[c].size(); ++tone) {
+        t[row[c][tone]] = {row[0][0], static_cast<uint8_t>(tone), c == 1, true};
       }
     }
-    return t;
-  }();
-  return *table;
-}
+  }
+  for (int c = 0; c < 2; ++c) {
+    for (size_t k = 0; k < kConsonants[c].size(); ++k) {
+      t[kConsonants[c][k]] = {kConsonants[0][k], kNgang, c == 1, false};
+    }
+  }
+  return t;
+}();
 
-const Letter* LetterOf(char32_t c) {
+inline const Letter* LetterOf(char32_t c) {
   if (c >= kLetterLimit) return nullptr;
-  const Letter& l = Letters()[c];
+  const Letter& l = kLetters[c];
   return l.base ? &l : nullptr;
 }
 
+// A switch, not a search of "aăâeêioôơuưy": it runs for every letter.
 bool IsVowel(char32_t base) {
-  return std::u32string_view(U"aăâeêioôơuưy").find(base) != std::u32string_view::npos;
+  switch (base) {
+    case U'a': case U'ă': case U'â': case U'e': case U'ê': case U'i':
+    case U'o': case U'ô': case U'ơ': case U'u': case U'ư': case U'y':
+      return true;
+    default:
+      return false;
+  }
 }
 
 // --- Syllable structure -----------------------------------------------------
@@ -176,13 +183,10 @@ bool ParseSyllable(std::u32string_view bases, uint8_t tone) {
   return !stop || tone == kSac || tone == kNang;
 }
 
-// Decodes one UTF-8 code point at *pos (advancing it); invalid bytes -> FFFD.
-char32_t NextCodePoint(std::string_view s, size_t* pos) {
+// Decodes the non-ASCII UTF-8 code point at *pos (advancing it); invalid
+// bytes -> FFFD.
+char32_t NextCodePointSlow(std::string_view s, size_t* pos) {
   unsigned char c = static_cast<unsigned char>(s[*pos]);
-  if (c < 0x80) {
-    ++*pos;
-    return c;
-  }
   int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
   if (len == 1 || *pos + static_cast<size_t>(len) > s.size()) {
     ++*pos;
@@ -199,6 +203,17 @@ char32_t NextCodePoint(std::string_view s, size_t* pos) {
   }
   *pos += static_cast<size_t>(len);
   return cp;
+}
+
+// Decodes one UTF-8 code point at *pos (advancing it); invalid bytes -> FFFD.
+// ASCII, most of the text, is decoded inline.
+inline char32_t NextCodePoint(std::string_view s, size_t* pos) {
+  unsigned char c = static_cast<unsigned char>(s[*pos]);
+  if (c < 0x80) {
+    ++*pos;
+    return c;
+  }
+  return NextCodePointSlow(s, pos);
 }
 
 // Case shape of a word: how its letters are capitalized.
@@ -239,7 +254,7 @@ WordInfo Analyse(std::u32string_view word) {
       ++tones;
     }
     uppers += l->upper;
-    if (IsVowel(l->base)) w.has_vowel = true;
+    if (l->vowel) w.has_vowel = true;
   }
   w.letters_only = !word.empty();
   w.letters = word.size();
@@ -300,14 +315,22 @@ std::u32string Nfc(std::u32string_view in) {
   return r;
 }
 
-bool IsLetterCp(char32_t c) {
+bool IsLetterCpSlow(char32_t c) {
   if (LetterOf(c)) return true;
-  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
   return u_isalpha(static_cast<UChar32>(c)) ||
          u_charType(static_cast<UChar32>(c)) == U_NON_SPACING_MARK;
 }
 
-bool IsDigitCp(char32_t c) { return (c >= '0' && c <= '9') || u_isdigit(static_cast<UChar32>(c)); }
+// The Vietnamese letters below U+0080 are among a-z A-Z.
+inline bool IsLetterCp(char32_t c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  return IsLetterCpSlow(c);
+}
+
+bool IsDigitCp(char32_t c) {
+  if (c < 0x80) return c >= '0' && c <= '9';
+  return u_isdigit(static_cast<UChar32>(c));
+}
 
 // A maximal run of letters in the text.
 struct Run {
@@ -324,7 +347,7 @@ struct Run {
 bool HasVowel(std::u32string_view word) {
   for (char32_t c : word) {
     const Letter* l = LetterOf(c);
-    if (l && IsVowel(l->base)) return true;
+    if (l && l->vowel) return true;
   }
   return false;
 }
@@ -337,7 +360,7 @@ bool MayJoin(std::u32string_view left, std::u32string_view right) {
   if (left.size() + right.size() > 7 || left.empty() || right.empty()) return false;
   const Letter* r0 = LetterOf(right[0]);
   if (r0 == nullptr) return false;
-  return IsVowel(r0->base) || !HasVowel(left) || !HasVowel(right);
+  return r0->vowel || !HasVowel(left) || !HasVowel(right);
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ bool IsWordByte(std::string_view t, size_t pos, bool before) {
   return (cp < 0x80 && std::isalnum(static_cast<int>(cp))) || (cp >= 0xC0 && cp < 0x2000);
 }
 
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
 std::optional<LexCategory> CategoryFromName(const std::string& s) {
   if (s == "object") return LexCategory::kObject;
   if (s == "status") return LexCategory::kStatus;
@@ -226,15 +228,17 @@ void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out) con
     if (!hit[k]) continue;  // matches nowhere in the text
     const YearPattern& yp = years_[k];
     const RE2& re = scan.folded ? yp.re_folded->get() : *yp.re;
-    int n = re.NumberOfCapturingGroups() + 1;
-    std::vector<re2::StringPiece> g(n);
+    const int n = re.NumberOfCapturingGroups() + 1;
+    thread_local std::vector<re2::StringPiece> g;
+    g.resize(n);
     size_t pos = 0;
     while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, g.data(), n)) {
       size_t mb = g[0].data() - t.data();
       pos = mb + std::max<size_t>(1, g[0].size());
       for (int i = 1; i < n; ++i) {
-        if (!g[i].data() || g[i].size() != 4) continue;
-        int year = std::stoi(std::string(g[i].data(), 4));
+        // A year is 4 digits (a capture that is not cannot be 1990..2050).
+        if (!g[i].data() || g[i].size() != 4 || !std::all_of(g[i].begin(), g[i].end(), IsAsciiDigit)) continue;
+        const int year = (g[i][0] - '0') * 1000 + (g[i][1] - '0') * 100 + (g[i][2] - '0') * 10 + (g[i][3] - '0');
         if (year < 1990 || year > 2050) continue;
         size_t b = g[i].data() - t.data();
         out->push_back({{scan.ToText(b), scan.ToText(b + 4)}, year, yp.kind});

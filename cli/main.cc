@@ -277,14 +277,13 @@ int RunExtract(const ExtractArgs& a, const std::string& data_dir) {
     committed_now += chunk;
     return chiso::Status::OK();
   };
-  std::string line;
   InstallSignalHandlers();
   ProgressReporter progress(counters, total_inputs, !a.quiet);
   auto start = std::chrono::steady_clock::now();
-  chiso::BatchStats stats = chiso::RunBatch(*pipeline, *inputs, options, [&](const chiso::Document& d) {
+  auto render = [](const chiso::Document& d, std::string* out) { chiso::AppendJsonLine(d, out); };
+  chiso::BatchStats stats = chiso::RunBatch(*pipeline, *inputs, options, render,
+                                            [&](const chiso::Document& d, const std::string& line) {
     if (!sink_status.ok()) return;
-    line.clear();
-    chiso::AppendJsonLine(d, &line);
     if (jsonl) {
       uint64_t at = jsonl->Add(line);
       if (a.resume) fresh[d.id] = {d.sha256, at, line.size(), d.failed()};

@@ -114,6 +114,13 @@ BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inpu
 // The same over a source read as the batch goes (memory flat in its length).
 BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOptions& options,
                     const std::function<void(const Document&)>& emit);
+// The same with a step on the worker threads: `render` (if set) turns each
+// processed document into text, typically its record line, and `emit` gets
+// the document and that text. Serializing in the workers keeps the in-order
+// writer, one thread for all, from holding back --jobs N.
+BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOptions& options,
+                    const std::function<void(const Document&, std::string*)>& render,
+                    const std::function<void(const Document&, const std::string&)>& emit);
 
 }  // namespace chiso
 

@@ -515,4 +515,42 @@ TEST(Sqlite, ExtractWithDbUpsertsOnRerunAndMatchesTheJsonl) {
   for (const auto& v : row[0]) EXPECT_NE(v, "NULL");
 }
 
+// RunBatch with a render step: the text emit receives is what render made of
+// that same document (render runs on the workers), records come in input
+// order, and --jobs 1 and 2 give the same sequence.
+TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  std::vector<chiso::InputFile> inputs;
+  ASSERT_TRUE(chiso::CollectInputs({std::string(CHISO_SOURCE_DIR) + "/corpus/dev"}, &inputs).ok());
+  ASSERT_GT(inputs.size(), 10u);
+  std::vector<std::string> runs[2];
+  for (int jobs : {1, 2}) {
+    chiso::BatchOptions opt;
+    opt.jobs = jobs;
+    struct ListSource : chiso::InputSource {
+      explicit ListSource(const std::vector<chiso::InputFile>& v) : files(v) {}
+      bool Next(chiso::InputFile* out) override {
+        if (next == files.size()) return false;
+        *out = files[next++];
+        return true;
+      }
+      const std::vector<chiso::InputFile>& files;
+      size_t next = 0;
+    } src(inputs);
+    auto render = [](const chiso::Document& d, std::string* out) {
+      *out = d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256;
+    };
+    chiso::RunBatch(*p, src, opt, render, [&](const chiso::Document& d, const std::string& text) {
+      EXPECT_EQ(text, d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256);
+      runs[jobs - 1].push_back(text);
+    });
+    ASSERT_EQ(runs[jobs - 1].size(), inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      EXPECT_EQ(runs[jobs - 1][i].substr(0, inputs[i].id.size() + 1), inputs[i].id + " ") << i;
+    }
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 #include "schema/validator.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -712,7 +713,9 @@ TEST_F(ValidatorTest, WarnsWhenARateDoesNotMatchItsFraction) {
 std::unique_ptr<Validator> ValijsonOnlyValidator() {
   std::ifstream in(kSchemaPath, std::ios::binary);
   std::string schema((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string path = WriteTemp("chiso_valijson_only_schema.json", schema + "\n");
+  // Per process: CTest runs the tests that call this side by side.
+  const std::string path =
+      WriteTemp("chiso_valijson_only_schema." + std::to_string(::getpid()) + ".json", schema + "\n");
   std::unique_ptr<Validator> v;
   Status s = Validator::Load(path, &v);
   EXPECT_TRUE(s.ok()) << s.message();

@@ -59,101 +59,6 @@ size_t SkipSeparators(std::string_view s, size_t at) {
 
 bool IsCombiningMark(char32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
 
-// FoldVietnamese(text, out, offsets) for the whole document, which FindAll
-// rebuilds for every text: ASCII is lowered in place and each two- or
-// three-byte code point below U+2000 is looked up in a table built by
-// FoldVietnamese itself (it folds each code point on its own), so the result
-// is the same; anything else (invalid or overlong bytes, higher code points)
-// goes through FoldVietnamese one code point at a time.
-class DocumentFolder {
- public:
-  DocumentFolder() {
-    // Only the blocks Vietnamese text is written in are tabled (Latin-1,
-    // Latin Extended-A/B, combining marks, Latin Extended Additional): folding
-    // all of U+0080..U+1FFF cost ~25M instructions on the first document's
-    // path. Everything else takes the exact slow path.
-    kind_.fill(kOther);
-    std::string utf8, folded;
-    for (auto [from, to] : {std::pair<char32_t, char32_t>{0x80, 0x250}, {0x300, 0x370}, {0x1E00, 0x1F00}}) {
-      for (char32_t cp = from; cp < to; ++cp) {
-        utf8.clear();
-        AppendUtf8(cp, &utf8);
-        FoldVietnamese(utf8, &folded);
-        if (folded.empty()) kind_[cp] = kDrop;
-        else if (folded == utf8) kind_[cp] = kCopy;
-        else if (folded.size() == 1) kind_[cp] = folded[0];
-        else kind_[cp] = kOther;
-      }
-    }
-  }
-
-  void Fold(std::string_view text, std::string* out, std::vector<uint32_t>* offsets) const {
-    out->resize(text.size() + 8);
-    offsets->resize(text.size() + 9);
-    char* o = out->data();
-    uint32_t* off = offsets->data();
-    size_t n = 0;  // bytes written
-    std::string one;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      auto b = static_cast<unsigned char>(text[pos]);
-      if (b < 0x80) {
-        o[n] = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
-        off[n++] = static_cast<uint32_t>(pos++);
-        continue;
-      }
-      // Room for this code point (at most 4 bytes) and the rest as ASCII:
-      // only invalid bytes grow (to U+FFFD).
-      if (size_t need = n + 4 + (text.size() - pos); need > out->size()) {
-        out->resize(std::max(need, out->size() * 2));
-        offsets->resize(out->size() + 1);
-        o = out->data();
-        off = offsets->data();
-      }
-      const size_t start = pos;
-      auto cont = [&](size_t k) {
-        return k < text.size() && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80;
-      };
-      char32_t cp;
-      if (b >= 0xC2 && b < 0xE0 && cont(pos + 1)) {  // DecodeUtf8, inlined for the common cases
-        cp = (static_cast<char32_t>(b & 0x1F) << 6) | (text[pos + 1] & 0x3F);
-        pos += 2;
-      } else if (b >= 0xE0 && b < 0xF0 && cont(pos + 1) && cont(pos + 2)) {
-        cp = (static_cast<char32_t>(b & 0x0F) << 12) |
-             (static_cast<char32_t>(text[pos + 1] & 0x3F) << 6) | (text[pos + 2] & 0x3F);
-        pos += 3;
-      } else {
-        cp = DecodeUtf8(text, &pos);
-      }
-      size_t len = pos - start;
-      const bool in_table = cp >= 0x80 && cp < kEnd && len == (cp < 0x800 ? 2u : 3u);
-      char kind = in_table ? kind_[cp] : kOther;
-      if (kind == kDrop) continue;
-      if (kind == kCopy) {
-        for (size_t k = start; k < pos; ++k) { o[n] = text[k]; off[n++] = static_cast<uint32_t>(start); }
-        continue;
-      }
-      if (kind != kOther) { o[n] = kind; off[n++] = static_cast<uint32_t>(start); continue; }
-      FoldVietnamese(text.substr(start, len), &one);
-      for (char c : one) { o[n] = c; off[n++] = static_cast<uint32_t>(start); }
-    }
-    off[n] = static_cast<uint32_t>(text.size());
-    out->resize(n);
-    offsets->resize(n + 1);
-  }
-
- private:
-  static constexpr char32_t kEnd = 0x2000;
-  // A folded ASCII letter, or one of these (control bytes never fold).
-  static constexpr char kDrop = 1, kCopy = 2, kOther = 3;
-  std::array<char, kEnd> kind_{};
-};
-
-const DocumentFolder& Folder() {
-  static const DocumentFolder folder;
-  return folder;
-}
-
 // Codes in the canonical form (control bytes never occur in aliases).
 enum : char {
   kToneGrave = 1, kToneAcute, kToneTilde, kToneHook, kToneDot,
@@ -1049,7 +954,7 @@ void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const 
   thread_local std::vector<uint32_t> offsets;
   thread_local std::string key;
   thread_local std::vector<size_t> ends;
-  Folder().Fold(text, &folded, &offsets);
+  FoldVietnamese(text, &folded, &offsets);
   // Leftmost-longest: at each word start, the longest alias; when it fails a
   // check, the next shorter one starting there.
   size_t pos = 0;

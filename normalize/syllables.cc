@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/fold.h"
+
 namespace chiso {
 namespace {
 
@@ -183,39 +185,6 @@ bool ParseSyllable(std::u32string_view bases, uint8_t tone) {
   return !stop || tone == kSac || tone == kNang;
 }
 
-// Decodes the non-ASCII UTF-8 code point at *pos (advancing it); invalid
-// bytes -> FFFD.
-char32_t NextCodePointSlow(std::string_view s, size_t* pos) {
-  unsigned char c = static_cast<unsigned char>(s[*pos]);
-  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  if (len == 1 || *pos + static_cast<size_t>(len) > s.size()) {
-    ++*pos;
-    return 0xFFFD;
-  }
-  char32_t cp = c & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[*pos + static_cast<size_t>(k)]);
-    if ((cc & 0xC0) != 0x80) {
-      ++*pos;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  *pos += static_cast<size_t>(len);
-  return cp;
-}
-
-// Decodes one UTF-8 code point at *pos (advancing it); invalid bytes -> FFFD.
-// ASCII, most of the text, is decoded inline.
-inline char32_t NextCodePoint(std::string_view s, size_t* pos) {
-  unsigned char c = static_cast<unsigned char>(s[*pos]);
-  if (c < 0x80) {
-    ++*pos;
-    return c;
-  }
-  return NextCodePointSlow(s, pos);
-}
-
 // Case shape of a word: how its letters are capitalized.
 enum class CaseShape { kLower, kUpper, kCapitalized, kMixed };
 
@@ -370,7 +339,7 @@ bool IsVietnameseSyllable(std::string_view word) {
   bool marks = false;
   size_t pos = 0;
   while (pos < word.size()) {
-    char32_t c = NextCodePoint(word, &pos);
+    char32_t c = DecodeUtf8(word, &pos);
     if (c >= 0x0300 && c <= 0x036F) marks = true;
     cps.push_back(c);
     if (cps.size() > 32) return false;
@@ -393,7 +362,7 @@ static size_t RejoinOnce(Document& doc) {
   char32_t before_before_left = 0;
   while (pos < text.size()) {
     size_t start = pos;
-    char32_t c = NextCodePoint(text, &pos);
+    char32_t c = DecodeUtf8(text, &pos);
     if (!IsLetterCp(c)) {
       prev_prev = prev_cp;
       prev_cp = c;
@@ -408,7 +377,7 @@ static size_t RejoinOnce(Document& doc) {
     size_t p = pos;
     while (p < text.size()) {
       size_t q = p;
-      char32_t d = NextCodePoint(text, &q);
+      char32_t d = DecodeUtf8(text, &q);
       if (!IsLetterCp(d)) break;
       run.Push(d);
       last = d;
@@ -419,7 +388,7 @@ static size_t RejoinOnce(Document& doc) {
     char32_t after = 0;
     if (pos < text.size()) {
       size_t q = pos;
-      after = NextCodePoint(text, &q);
+      after = DecodeUtf8(text, &q);
     }
     bool joined = false;
     // Digits glued to either piece, or a number before the left one ("5 m

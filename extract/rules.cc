@@ -302,36 +302,24 @@ struct Scanner {
   std::unique_ptr<RE2::Set> at;
   bool ok = false;
 
-  // Adds the patterns in rule order; false (with RE2's message) if RE2
-  // rejects one.
-  bool Add(const std::string& pattern, std::string* error) {
-    if (!ClosesOnlyItsOwnGroups(pattern)) {
-      if (error != nullptr) *error = "unexpected ): " + pattern;
-      return false;
+  // Compiles the patterns, in rule order (Load has checked each one).
+  void Build(const std::vector<const std::string*>& patterns) {
+    at = std::make_unique<RE2::Set>(RuleOptions(), RE2::ANCHOR_START);
+    std::string alternation;
+    for (const std::string* p : patterns) {
+      if (at->Add("\\C(?:" + *p + ")", nullptr) < 0) return;
+      if (!alternation.empty()) alternation += '|';
+      alternation += "(?:" + *p + ")";
     }
-    if (at == nullptr) at = std::make_unique<RE2::Set>(RuleOptions(), RE2::ANCHOR_START);
-    if (at->Add("\\C(?:" + pattern + ")", error) < 0) return false;
-    if (!alternation.empty()) alternation += '|';
-    alternation += "(?:" + pattern + ")";
-    return true;
-  }
-
-  bool Compile() {
     any = std::make_unique<RE2>(alternation, RuleOptions());
-    ok = at != nullptr && any->ok() && at->Compile();
-    alternation.clear();
-    return ok;
+    ok = any->ok() && at->Compile();
   }
-
- private:
-  std::string alternation;
 };
 
 struct RuleSet::Impl {
   // Per-rule scanning (MatchPath::kPerRule): one RE2::Set pass says which
   // rules match anywhere; compiled at load (start-up needs nothing more).
   std::unique_ptr<RE2::Set> set_original;
-  std::vector<std::string> patterns;  // each rule's, in rule order
   // The folded side (patterns with letters folded, for unaccented text) is
   // compiled on first use: most runs never need it.
   std::vector<std::unique_ptr<LazyRE2>> folded;  // per rule
@@ -347,22 +335,22 @@ struct RuleSet::Impl {
     if (!folded_text) return set_original.get();
     std::call_once(set_folded_once, [this] {
       set_folded = std::make_unique<RE2::Set>(RuleOptions(), RE2::UNANCHORED);
-      std::string err;
       for (const auto& f : folded) {
-        if (set_folded->Add(f->pattern(), &err) < 0) return;
+        if (set_folded->Add(f->pattern(), nullptr) < 0) return;
       }
       set_folded_ok = set_folded->Compile();
     });
     return set_folded_ok ? set_folded.get() : nullptr;
   }
 
-  const Scanner* ScannerFor(bool folded_text) {
+  const Scanner* ScannerFor(bool folded_text, const std::vector<std::unique_ptr<Rule>>& rules) {
     Scanner& scanner = folded_text ? folded_scanner : original;
     std::call_once(folded_text ? folded_once : original_once, [&] {
-      for (size_t i = 0; i < patterns.size(); ++i) {
-        if (!scanner.Add(folded_text ? folded[i]->pattern() : patterns[i], nullptr)) return;
+      std::vector<const std::string*> patterns;
+      for (size_t i = 0; i < rules.size(); ++i) {
+        patterns.push_back(folded_text ? &folded[i]->pattern() : &rules[i]->full_pattern);
       }
-      scanner.Compile();
+      scanner.Build(patterns);
     });
     return scanner.ok ? &scanner : nullptr;
   }
@@ -553,7 +541,6 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
       if (rs->impl_->set_original->Add(full, &err) < 0) {
         return Status::Error(where + "RE2::Set: " + err);
       }
-      rs->impl_->patterns.push_back(full);
       rs->impl_->folded.push_back(std::make_unique<LazyRE2>(FoldPattern(full), opts));
       rs->rules_.push_back(std::move(rule));
     }
@@ -573,8 +560,8 @@ Status RuleSet::CompileAll() const {
     if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
   }
   if (impl_->PerRuleSet(true) == nullptr) return Status::Error("the folded RE2::Set failed to compile");
-  if (impl_->ScannerFor(false) == nullptr) return Status::Error("the rule scanner failed to compile");
-  if (impl_->ScannerFor(true) == nullptr) return Status::Error("the folded rule scanner failed to compile");
+  if (impl_->ScannerFor(false, rules_) == nullptr) return Status::Error("the rule scanner failed to compile");
+  if (impl_->ScannerFor(true, rules_) == nullptr) return Status::Error("the folded rule scanner failed to compile");
   return Status::OK();
 }
 
@@ -752,7 +739,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
     SortCandidates(out, first, cand_rule);
     return;
   }
-  const Scanner* scanner = impl_->ScannerFor(scan.folded);
+  const Scanner* scanner = impl_->ScannerFor(scan.folded, rules_);
   if (scanner == nullptr) return;
   // Per rule, where its next match may start (as when each rule scanned the
   // text on its own).

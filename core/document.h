@@ -146,7 +146,7 @@ class CodePointIndex {
  private:
   std::string_view text_;
   std::vector<uint32_t> checkpoints_;  // code points before byte k*kStride
-  static constexpr size_t kStride = 256;
+  static constexpr size_t kStride = 64;  // lookups count <= 63 bytes
 };
 
 }  // namespace chiso

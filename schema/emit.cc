@@ -1,6 +1,7 @@
 #include "schema/emit.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -51,20 +52,40 @@ void AddObjectFields(const Figure& f, Json* j) {
   (*j)["level"] = NullableString(f.level);
 }
 
+// How a value is written: null, an integer, or a double (already rounded).
+// JsonNumber and LineWriter::Number both follow it, so they cannot drift.
+enum class NumberForm { kNull, kInteger, kDouble };
+
+NumberForm ClassifyNumber(double v, int64_t* integer, double* real) {
+  if (!std::isfinite(v)) return NumberForm::kNull;
+  if (v == std::trunc(v) && std::fabs(v) <= kMaxExactInteger) {
+    *integer = static_cast<int64_t>(v);
+    return NumberForm::kInteger;
+  }
+  double rounded = std::round(v * 1e6) / 1e6;
+  if (!std::isfinite(rounded)) {  // |v| near DBL_MAX: v*1e6 overflowed
+    *real = v;
+    return NumberForm::kDouble;
+  }
+  if (rounded == std::trunc(rounded) && std::fabs(rounded) <= kMaxExactInteger) {
+    *integer = static_cast<int64_t>(rounded);
+    return NumberForm::kInteger;
+  }
+  *real = rounded;
+  return NumberForm::kDouble;
+}
+
 }  // namespace
 
 Json JsonNumber(double v) {
-  if (!std::isfinite(v)) return nullptr;
-  if (v == std::trunc(v) && std::fabs(v) <= kMaxExactInteger) {
-    return static_cast<int64_t>(v);
+  int64_t i = 0;
+  double d = 0;
+  switch (ClassifyNumber(v, &i, &d)) {
+    case NumberForm::kNull: return nullptr;
+    case NumberForm::kInteger: return i;
+    case NumberForm::kDouble: return d;
   }
-  double rounded = std::round(v * 1e6) / 1e6;
-  if (!std::isfinite(rounded)) return v;  // |v| near DBL_MAX: v*1e6 overflowed
-  if (rounded == std::trunc(rounded) &&
-      std::fabs(rounded) <= kMaxExactInteger) {
-    return static_cast<int64_t>(rounded);
-  }
-  return rounded;
+  return nullptr;
 }
 
 Json FigureToJson(const Document& doc, const Figure& f,
@@ -226,26 +247,39 @@ class LineWriter {
     if (s.empty()) Raw("null");
     else String(s);
   }
-  void Int(int64_t v) { out_.append(std::to_string(v)); }
+  void Int(int64_t v) {
+    char buf[24];
+    out_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof(buf), v).ptr - buf));
+  }
   void NullableInt(const std::optional<int>& v) {
     if (v) Int(*v);
     else Raw("null");
   }
   void Number(double v) {
-    if (v == std::trunc(v) && std::fabs(v) <= kMaxExactInteger) {  // JsonNumber's integer case
-      Int(static_cast<int64_t>(v));
-      return;
+    int64_t i = 0;
+    double d = 0;
+    switch (ClassifyNumber(v, &i, &d)) {
+      case NumberForm::kNull: Raw("null"); break;
+      case NumberForm::kInteger: Int(i); break;
+      case NumberForm::kDouble: {
+        // What Json(d).dump() writes (its serializer calls this same
+        // function, with a 64-byte buffer), without building a Json and a
+        // serializer per number.
+        char buf[64];
+        char* end = nlohmann::detail::to_chars(buf, buf + sizeof(buf), d);
+        out_.append(buf, static_cast<size_t>(end - buf));
+        break;
+      }
     }
-    const Json j = JsonNumber(v);
-    if (j.is_number_integer()) Int(j.get<int64_t>());
-    else out_.append(j.dump());  // null, or a double as nlohmann prints it
   }
   void Pair(uint64_t a, uint64_t b) {
-    out_.push_back('[');
-    out_.append(std::to_string(a));
-    out_.push_back(',');
-    out_.append(std::to_string(b));
-    out_.push_back(']');
+    char buf[48];  // "[" 20 digits "," 20 digits "]"
+    buf[0] = '[';
+    char* p = std::to_chars(buf + 1, buf + 22, a).ptr;
+    *p = ',';
+    p = std::to_chars(p + 1, p + 22, b).ptr;
+    *p = ']';
+    out_.append(buf, static_cast<size_t>(p + 1 - buf));
   }
   void Subject(const chiso::Subject& s, bool none_is_null) {
     if (!s.has_value()) {

@@ -332,10 +332,10 @@ bool RecordAccepts(const Document& doc) {
 }
 
 std::optional<Finding> HardCheck(const Document& doc, const Figure& f) {
-  const std::string v = FormatNumber(f.value);
+  auto v = [&f] { return FormatNumber(f.value); };  // only for a finding: snprintf is most of the cost
   if (!std::isfinite(f.value)) {
     return Finding{"non_finite_value",
-                   "value " + v + " is not a finite number"};
+                   "value " + v() + " is not a finite number"};
   }
   if (f.span.begin > f.span.end || f.span.end > doc.text.size()) {
     return Finding{"span_out_of_range",
@@ -355,22 +355,22 @@ std::optional<Finding> HardCheck(const Document& doc, const Figure& f) {
   if (f.type == "rank") {
     if (!IsIntegral(f.value) || f.value < 1) {
       return Finding{"invalid_rank",
-                     "rank " + v + " is not a position (an integer >= 1)"};
+                     "rank " + v() + " is not a position (an integer >= 1)"};
     }
     if (f.out_of && *f.out_of >= 1 && f.value > *f.out_of) {
-      return Finding{"rank_exceeds_out_of", "rank " + v + " exceeds out_of " +
+      return Finding{"rank_exceeds_out_of", "rank " + v() + " exceeds out_of " +
                                                 std::to_string(*f.out_of)};
     }
   } else if (f.type == "score") {
     if (f.unit == "percent" && (f.value < 0 || f.value > 100)) {
       return Finding{"percent_out_of_range",
-                     "score " + v + " percent is outside 0..100"};
+                     "score " + v() + " percent is outside 0..100"};
     }
     if (f.indicator == "PAPI" && f.unit == "points") {
       const int max = (f.year && *f.year < 2018) ? 60 : 80;
       if (f.value < 0 || f.value > max) {
         return Finding{"papi_out_of_range",
-                       "PAPI score " + v + " points is outside 0.." +
+                       "PAPI score " + v() + " points is outside 0.." +
                            std::to_string(max) +
                            (max == 60 ? " (PAPI before 2018)" : "")};
       }
@@ -381,32 +381,32 @@ std::optional<Finding> HardCheck(const Document& doc, const Figure& f) {
     }
     if ((f.indicator == "DTI" || f.indicator == "ICT_INDEX") && f.scale &&
         *f.scale == 1 && (f.value < 0 || f.value > 1)) {
-      return Finding{"dti_out_of_range", f.indicator + " score " + v +
+      return Finding{"dti_out_of_range", f.indicator + " score " + v() +
                                              " on scale 1 is outside 0..1"};
     }
     if (f.value < 0) {
-      return Finding{"negative_score", "score " + v + " is negative"};
+      return Finding{"negative_score", "score " + v() + " is negative"};
     }
     if (f.scale && f.value > *f.scale) {
       return Finding{"score_exceeds_scale",
-                     "score " + v + " exceeds scale " + FormatNumber(*f.scale)};
+                     "score " + v() + " exceeds scale " + FormatNumber(*f.scale)};
     }
   } else if (f.type == "rate") {
     if (f.value < 0 || f.value > 100) {
       return Finding{"percent_out_of_range",
-                     "rate " + v + " percent is outside 0..100"};
+                     "rate " + v() + " percent is outside 0..100"};
     }
   } else if (f.type == "count") {
     if (f.value < 0)
-      return Finding{"negative_count", "count " + v + " is negative"};
+      return Finding{"negative_count", "count " + v() + " is negative"};
     if (!IsIntegral(f.value)) {
-      return Finding{"non_integer_count", "count " + v + " is not an integer"};
+      return Finding{"non_integer_count", "count " + v() + " is not an integer"};
     }
   } else if (f.type == "change") {
     if (!(f.value > 0)) {
       return Finding{
           "non_positive_change",
-          "change " + v + " is not > 0 (the sign belongs in direction)"};
+          "change " + v() + " is not > 0 (the sign belongs in direction)"};
     }
   }
   return std::nullopt;

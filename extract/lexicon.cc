@@ -5,12 +5,14 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "core/fold.h"
 #include "extract/lazy_regex.h"
+#include "extract/multi_scan.h"
 
 namespace chiso {
 namespace {
@@ -56,8 +58,10 @@ std::optional<LexCategory> CategoryFromName(const std::string& s) {
 struct Lexicon::YearSets {
   RE2::Options options;
   std::vector<std::string> patterns, folded_patterns;
-  std::once_flag once[2];
+  std::once_flag once[2], scanner_once[2];
   std::unique_ptr<RE2::Set> sets[2];  // [0] as written, [1] folded
+  std::unique_ptr<MultiScanner> scanners[2];
+  std::atomic<size_t> bytes_seen{0};
 
   // nullptr if the set failed to build: then every pattern is scanned.
   const RE2::Set* Get(bool folded) {
@@ -71,7 +75,36 @@ struct Lexicon::YearSets {
     });
     return sets[i].get();
   }
+
+  // nullptr if the scanner failed to build: then the per-pattern path.
+  const MultiScanner* Scanner(bool folded) {
+    const int i = folded ? 1 : 0;
+    std::call_once(scanner_once[i], [&] {
+      std::vector<const std::string*> ps;
+      for (const std::string& p : folded ? folded_patterns : patterns) ps.push_back(&p);
+      scanners[i] = std::make_unique<MultiScanner>(ps, options);
+    });
+    return scanners[i]->ok() ? scanners[i].get() : nullptr;
+  }
 };
+
+namespace {
+
+// Every capture of a year match that is a year (4 ASCII digits, 1990..2050).
+void AddYears(const ScanText& scan, const re2::StringPiece* g, int n, YearKind kind,
+              std::vector<YearMention>* out) {
+  std::string_view t = scan.text;
+  for (int i = 1; i < n; ++i) {
+    // A year is 4 digits (a capture that is not cannot be 1990..2050).
+    if (!g[i].data() || g[i].size() != 4 || !std::all_of(g[i].begin(), g[i].end(), IsAsciiDigit)) continue;
+    const int year = (g[i][0] - '0') * 1000 + (g[i][1] - '0') * 100 + (g[i][2] - '0') * 10 + (g[i][3] - '0');
+    if (year < 1990 || year > 2050) continue;
+    size_t b = g[i].data() - t.data();
+    out->push_back({{scan.ToText(b), scan.ToText(b + 4)}, year, kind});
+  }
+}
+
+}  // namespace
 
 Lexicon::Lexicon() : year_sets_(std::make_unique<YearSets>()) {}
 Lexicon::~Lexicon() = default;
@@ -210,8 +243,57 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
   }
 }
 
-void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out) const {
+void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out, YearPath path) const {
   out->clear();
+  std::string_view t = scan.text;
+  if (path == YearPath::kAuto) {
+    // Like RuleSet::Match: the scanner's two compilations (~30M instructions,
+    // 14M more than the set) would lengthen start-up; a run pays for them
+    // only once it has enough text for the faster scan to win them back.
+    const size_t seen =
+        year_sets_->bytes_seen.fetch_add(t.size(), std::memory_order_relaxed) + t.size();
+    path = seen >= kYearScannerAfter ? YearPath::kSinglePass : YearPath::kPerPattern;
+  }
+  const MultiScanner* scanner =
+      path == YearPath::kSinglePass ? year_sets_->Scanner(scan.folded) : nullptr;
+  bool complete = false;
+  if (scanner != nullptr) {
+    // Per pattern, where its next match may start (as when each pattern
+    // scanned the text on its own).
+    thread_local std::vector<size_t> resume;
+    resume.assign(years_.size(), 0);
+    complete = scanner->Scan(t, [&](size_t start, const std::vector<int>& at) {
+      for (int k : at) {
+        if (resume[k] > start) continue;
+        const YearPattern& yp = years_[k];
+        const RE2& re = scan.folded ? yp.re_folded->get() : *yp.re;
+        const int n = re.NumberOfCapturingGroups() + 1;
+        thread_local std::vector<re2::StringPiece> g;
+        g.resize(n);
+        if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, g.data(), n)) continue;
+        resume[k] = start + std::max<size_t>(1, g[0].size());
+        AddYears(scan, g.data(), n, yp.kind, out);
+      }
+    });
+    if (!complete) out->clear();  // the set ran out of memory: scan per pattern
+  }
+  if (!complete) FindYearsPerPattern(scan, out);
+  // One mention per position: the most specific kind wins (period, date and
+  // comparison over explicit), since patterns overlap. Mentions equal in
+  // position and kind are equal, so the order the paths found them in does
+  // not show.
+  std::sort(out->begin(), out->end(), [](const YearMention& a, const YearMention& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return static_cast<int>(a.kind) > static_cast<int>(b.kind);
+  });
+  out->erase(std::unique(out->begin(), out->end(),
+                         [](const YearMention& a, const YearMention& b) {
+                           return a.span.begin == b.span.begin;
+                         }),
+             out->end());
+}
+
+void Lexicon::FindYearsPerPattern(const ScanText& scan, std::vector<YearMention>* out) const {
   std::string_view t = scan.text;
   thread_local std::vector<int> hits;
   thread_local std::vector<char> hit;
@@ -235,27 +317,9 @@ void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out) con
     while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, g.data(), n)) {
       size_t mb = g[0].data() - t.data();
       pos = mb + std::max<size_t>(1, g[0].size());
-      for (int i = 1; i < n; ++i) {
-        // A year is 4 digits (a capture that is not cannot be 1990..2050).
-        if (!g[i].data() || g[i].size() != 4 || !std::all_of(g[i].begin(), g[i].end(), IsAsciiDigit)) continue;
-        const int year = (g[i][0] - '0') * 1000 + (g[i][1] - '0') * 100 + (g[i][2] - '0') * 10 + (g[i][3] - '0');
-        if (year < 1990 || year > 2050) continue;
-        size_t b = g[i].data() - t.data();
-        out->push_back({{scan.ToText(b), scan.ToText(b + 4)}, year, yp.kind});
-      }
+      AddYears(scan, g.data(), n, yp.kind, out);
     }
   }
-  // One mention per position: the most specific kind wins (period, date and
-  // comparison over explicit), since patterns overlap.
-  std::sort(out->begin(), out->end(), [](const YearMention& a, const YearMention& b) {
-    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
-    return static_cast<int>(a.kind) > static_cast<int>(b.kind);
-  });
-  out->erase(std::unique(out->begin(), out->end(),
-                         [](const YearMention& a, const YearMention& b) {
-                           return a.span.begin == b.span.begin;
-                         }),
-             out->end());
 }
 
 }  // namespace chiso

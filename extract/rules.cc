@@ -14,6 +14,7 @@
 
 #include "core/fold.h"
 #include "extract/lazy_regex.h"
+#include "extract/multi_scan.h"
 #include "extract/scan_text.h"
 #include "normalize/numbers.h"
 
@@ -288,34 +289,6 @@ bool ClosesOnlyItsOwnGroups(std::string_view p) {
   return true;
 }
 
-// Finding a rule's matches one rule at a time meant an unanchored scan of
-// the whole document per rule that hit (plus a reverse scan per match to
-// find its start). Instead one alternation of all the patterns (`any`) walks
-// the document once and stops at each offset where some rule matches; an
-// anchored set then says which rules match at that offset, and only those
-// run, anchored there. A rule's leftmost match from any position is its
-// anchored match at the first such offset, so the matches are the same.
-struct Scanner {
-  std::unique_ptr<RE2> any;
-  // Each pattern behind "\C": run from the byte before the offset, so that
-  // ^, \b and \B at the offset see the same left context as in the text.
-  std::unique_ptr<RE2::Set> at;
-  bool ok = false;
-
-  // Compiles the patterns, in rule order (Load has checked each one).
-  void Build(const std::vector<const std::string*>& patterns) {
-    at = std::make_unique<RE2::Set>(RuleOptions(), RE2::ANCHOR_START);
-    std::string alternation;
-    for (const std::string* p : patterns) {
-      if (at->Add("\\C(?:" + *p + ")", nullptr) < 0) return;
-      if (!alternation.empty()) alternation += '|';
-      alternation += "(?:" + *p + ")";
-    }
-    any = std::make_unique<RE2>(alternation, RuleOptions());
-    ok = any->ok() && at->Compile();
-  }
-};
-
 struct RuleSet::Impl {
   // Per-rule scanning (MatchPath::kPerRule): one RE2::Set pass says which
   // rules match anywhere; compiled at load (start-up needs nothing more).
@@ -326,9 +299,9 @@ struct RuleSet::Impl {
   std::once_flag set_folded_once;
   std::unique_ptr<RE2::Set> set_folded;
   bool set_folded_ok = false;
-  // The single-pass scanners, compiled on first use.
+  // The single-pass scanners (see MultiScanner), compiled on first use.
   std::once_flag original_once, folded_once;
-  Scanner original, folded_scanner;
+  std::unique_ptr<MultiScanner> original, folded_scanner;
   std::atomic<size_t> bytes_seen{0};
 
   const RE2::Set* PerRuleSet(bool folded_text) {
@@ -343,16 +316,16 @@ struct RuleSet::Impl {
     return set_folded_ok ? set_folded.get() : nullptr;
   }
 
-  const Scanner* ScannerFor(bool folded_text, const std::vector<std::unique_ptr<Rule>>& rules) {
-    Scanner& scanner = folded_text ? folded_scanner : original;
+  const MultiScanner* ScannerFor(bool folded_text, const std::vector<std::unique_ptr<Rule>>& rules) {
+    std::unique_ptr<MultiScanner>& scanner = folded_text ? folded_scanner : original;
     std::call_once(folded_text ? folded_once : original_once, [&] {
       std::vector<const std::string*> patterns;
       for (size_t i = 0; i < rules.size(); ++i) {
         patterns.push_back(folded_text ? &folded[i]->pattern() : &rules[i]->full_pattern);
       }
-      scanner.Build(patterns);
+      scanner = std::make_unique<MultiScanner>(patterns, RuleOptions());
     });
-    return scanner.ok ? &scanner : nullptr;
+    return scanner->ok() ? scanner.get() : nullptr;
   }
 };
 
@@ -722,48 +695,42 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
     const size_t seen = impl_->bytes_seen.fetch_add(t.size(), std::memory_order_relaxed) + t.size();
     path = seen >= kScannerAfter ? MatchPath::kSinglePass : MatchPath::kPerRule;
   }
-  if (path == MatchPath::kPerRule) {
-    const RE2::Set* set = impl_->PerRuleSet(scan.folded);
-    hits.clear();
-    if (set == nullptr || !set->Match(t, &hits)) return;
-    std::sort(hits.begin(), hits.end());
-    for (int idx : hits) {
-      const Rule& rule = Compiled(*rules_[idx]);
-      const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
-      int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
-      size_t pos = 0;
-      while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, groups, n)) {
-        pos = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
+  if (path == MatchPath::kSinglePass) {
+    if (const MultiScanner* scanner = impl_->ScannerFor(scan.folded, rules_)) {
+      // Per rule, where its next match may start (as when each rule scanned
+      // the text on its own).
+      thread_local std::vector<size_t> resume;
+      resume.assign(rules_.size(), 0);
+      const bool complete = scanner->Scan(t, [&](size_t start, const std::vector<int>& at) {
+        for (int idx : at) {
+          if (resume[idx] > start) continue;
+          const Rule& rule = Compiled(*rules_[idx]);
+          const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
+          int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
+          if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, groups, n)) continue;
+          resume[idx] = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
+        }
+      });
+      if (complete) {
+        SortCandidates(out, first, cand_rule);
+        return;
       }
-    }
-    SortCandidates(out, first, cand_rule);
-    return;
+      // The scanner's set ran out of memory: start again, one rule at a time.
+      out->erase(out->begin() + static_cast<std::ptrdiff_t>(first), out->end());
+      cand_rule.clear();
+    }  // else it failed to compile: the same, one rule at a time
   }
-  const Scanner* scanner = impl_->ScannerFor(scan.folded, rules_);
-  if (scanner == nullptr) return;
-  // Per rule, where its next match may start (as when each rule scanned the
-  // text on its own).
-  thread_local std::vector<size_t> resume;
-  resume.assign(rules_.size(), 0);
-  re2::StringPiece found;
-  size_t at = 0;
-  while (at < t.size() && scanner->any->Match(t, at, t.size(), RE2::UNANCHORED, &found, 1)) {
-    const size_t start = static_cast<size_t>(found.data() - t.data());
-    hits.clear();
-    if (start == 0) {  // no byte before: try them all
-      for (size_t i = 0; i < rules_.size(); ++i) hits.push_back(static_cast<int>(i));
-    } else {
-      scanner->at->Match(t.substr(start - 1), &hits);
-      std::sort(hits.begin(), hits.end());
-    }
-    at = start + 1;
-    for (int idx : hits) {
-      if (resume[idx] > start) continue;
-      const Rule& rule = Compiled(*rules_[idx]);
-      const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
-      int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
-      if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, groups, n)) continue;
-      resume[idx] = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
+  const RE2::Set* set = impl_->PerRuleSet(scan.folded);
+  hits.clear();
+  if (set == nullptr || !set->Match(t, &hits)) return;
+  std::sort(hits.begin(), hits.end());
+  for (int idx : hits) {
+    const Rule& rule = Compiled(*rules_[idx]);
+    const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
+    int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
+    size_t pos = 0;
+    while (pos < t.size() && re.Match(t, pos, t.size(), RE2::UNANCHORED, groups, n)) {
+      pos = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
     }
   }
   SortCandidates(out, first, cand_rule);

@@ -302,7 +302,7 @@ Sb ClassAt(const SbTables& t, std::string_view s, size_t pos, size_t* next) {
   const char32_t c = DecodeUtf8NonAscii(s, &q);
   *next = q;
   const size_t len = q - pos;
-  if (c == 0xFFFD || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ||
+  if (c == 0xFFFD || b0 > 0xF4 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ||
       (len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
       (len == 4 && c < 0x10000)) {
     return Sb::kInvalid;

@@ -219,7 +219,8 @@ TEST(FastSentenceBreaksTest, AgreesWithIcuOnRandomLines) {
       "năm", "của", "Đà Nẵng", "đạt", "ĐẠT", "Ủy ban", "STT", "INDEX", "xTP.",
       "\u00A0", "\u2026", "\u3002", "\u2024", "\u0301", "\u200D", "\u00AD",
       "\u2029", "\u0085", "\r", "\xFF", "\xC3", "\xE1\xBB", "\xC0\x80",
-      "\xED\xA0\x80", "\xF9\x80\x80\x80", "\xF4\x90\x80\x80", "\xE0\x80\xAE", "\U0001D400", "\u00D7", "\u01C5", "\u02B0", "\u1E9E",
+      "\xED\xA0\x80", "\xF9\x80\x80\x80", "\xF4\x90\x80\x80", "\xE0\x80\xAE",
+      "\U0001D400", "\u00D7", "\u01C5", "\u02B0", "\u1E9E",
       "\u0250", "\u1E00", "ǅ", "Ⅻ", "ⅻ", "\u05D0", "\u4E00"};
   for (std::string_view a : SentenceAbbreviations()) pieces.emplace_back(a);
   for (const std::string& l : VietnameseLetters()) pieces.push_back(l);

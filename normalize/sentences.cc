@@ -221,9 +221,10 @@ size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
 // Sentence_Break classes (UAX #29), as FastSentenceBreaks needs them.
 // kSep stands for Sep, CR and LF, kIgnored for Extend and Format (SB5),
 // kInvalid for a byte sequence that is not well-formed UTF-8.
+// From kATerm on, a class stops FastSentenceBreaks' scan: one comparison.
 enum class Sb : uint8_t {
-  kOther, kUpper, kLower, kOLetter, kNumeric, kATerm, kSTerm, kClose,
-  kSContinue, kSp, kSep, kIgnored, kInvalid, kEnd,
+  kOther, kUpper, kLower, kOLetter, kNumeric, kClose, kSContinue, kSp,
+  kATerm, kSTerm, kSep, kIgnored, kInvalid, kEnd,
 };
 
 Sb SbOf(UChar32 c) {
@@ -302,9 +303,9 @@ Sb ClassAt(const SbTables& t, std::string_view s, size_t pos, size_t* next) {
   const char32_t c = DecodeUtf8NonAscii(s, &q);
   *next = q;
   const size_t len = q - pos;
-  if (c == 0xFFFD || b0 > 0xF4 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ||
-      (len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
-      (len == 4 && c < 0x10000)) {
+  if (c == 0xFFFD || b0 > 0xF4 || c > 0x10FFFF ||
+      (c >= 0xD800 && c <= 0xDFFF) || (len == 2 && c < 0x80) ||
+      (len == 3 && c < 0x800) || (len == 4 && c < 0x10000)) {
     return Sb::kInvalid;
   }
   return SbOf(static_cast<UChar32>(c));
@@ -366,58 +367,56 @@ bool FastSentenceBreaks(std::string_view line, std::vector<size_t>* breaks) {
   const SbTables& t = Tables();
   const size_t n = line.size();
   size_t pos = 0;
-  size_t last = std::string_view::npos;  // start of the code point before pos
-  while (pos < n) {
+  for (;;) {
     // Up to a terminator no rule breaks (SB998). Vietnamese letters are
     // skipped by their UTF-8 form: U+00C0..U+02BF and U+1E00..U+1EFF hold
     // only letters and symbols (Upper, Lower, OLetter or Other).
-    const auto byte = static_cast<unsigned char>(line[pos]);
-    size_t next;
-    Sb c;
-    if (byte < 0x80) {
-      c = t.low[byte];
-      next = pos + 1;
-    } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < n &&
-               IsContinuation(line[pos + 1])) {
-      last = pos;
-      pos += 2;
-      continue;
-    } else if (byte == 0xE1 && pos + 2 < n &&
-               static_cast<unsigned char>(line[pos + 1]) >= 0xB8 &&
-               static_cast<unsigned char>(line[pos + 1]) <= 0xBB &&
-               IsContinuation(line[pos + 2])) {
-      last = pos;
-      pos += 3;
-      continue;
-    } else {
-      c = ClassAt(t, line, pos, &next);
+    while (pos < n) {
+      const auto byte = static_cast<unsigned char>(line[pos]);
+      if (byte < 0x80) {
+        if (t.low[byte] >= Sb::kATerm) break;
+        ++pos;
+      } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < n &&
+                 IsContinuation(line[pos + 1])) {
+        pos += 2;
+      } else if (byte == 0xE1 && pos + 2 < n &&
+                 (static_cast<unsigned char>(line[pos + 1]) & 0xFC) == 0xB8 &&
+                 IsContinuation(line[pos + 2])) {  // U+1E00..U+1EFF
+        pos += 3;
+      } else {
+        break;
+      }
     }
-    if (c == Sb::kSep || c == Sb::kIgnored || c == Sb::kInvalid) return false;
-    if (c != Sb::kATerm && c != Sb::kSTerm) {
-      last = pos;
+    if (pos == n) return true;
+    size_t next;
+    const Sb c = ClassAt(t, line, pos, &next);
+    if (c < Sb::kATerm) {
       pos = next;
       continue;
     }
-    // A terminator: SATerm Close* Sp* never breaks inside (SB9, SB10), so
-    // the only candidate is after the run.
+    if (c != Sb::kATerm && c != Sb::kSTerm) return false;  // SB4, SB5, bytes
+    // A terminator. The code point before it (for SB7) is well-formed: the
+    // scan has checked it, so its lead byte is the last non-continuation one.
     const bool aterm = c == Sb::kATerm;
-    size_t unused;
-    const Sb before = last == std::string_view::npos
-                          ? Sb::kOther
-                          : ClassAt(t, line, last, &unused);
-    last = pos;
+    Sb before = Sb::kOther;
+    if (pos > 0) {
+      size_t lead = pos - 1;
+      while (lead > 0 && IsContinuation(line[lead])) --lead;
+      size_t unused;
+      before = ClassAt(t, line, lead, &unused);
+    }
+    // SATerm Close* Sp* never breaks inside (SB9, SB10): the only candidate
+    // is after the run.
     size_t p = next;
     bool adjacent = true;  // nothing between the terminator and p
     Sb x = p < n ? ClassAt(t, line, p, &next) : Sb::kEnd;
     while (x == Sb::kClose) {
       adjacent = false;
-      last = p;
       p = next;
       x = p < n ? ClassAt(t, line, p, &next) : Sb::kEnd;
     }
     while (x == Sb::kSp) {
       adjacent = false;
-      last = p;
       p = next;
       x = p < n ? ClassAt(t, line, p, &next) : Sb::kEnd;
     }
@@ -439,9 +438,8 @@ bool FastSentenceBreaks(std::string_view line, std::vector<size_t>* breaks) {
       if (abbreviation < 0) return false;
       if (abbreviation == 0) breaks->push_back(p);
     }
-    pos = p;
+    pos = p;  // x may itself be a terminator
   }
-  return true;
 }
 
 struct SentenceSplitter::Impl {

@@ -323,6 +323,14 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 // break (1). One with an inner '.' ("Th.S.") enters only as its prefix
 // through that '.' ("Th."), which then needs a forward match: not modelled,
 // so -1 (ask ICU). Otherwise 0: the break stands.
+constexpr bool AllEndInPeriod() {
+  for (std::string_view a : kAbbreviations) {
+    if (a.empty() || a.back() != '.') return false;
+  }
+  return true;
+}
+static_assert(AllEndInPeriod(), "AbbreviationAt looks only before a '.'");
+
 int AbbreviationAt(std::string_view line, size_t b) {
   if (b > 0 && line[b - 1] == ' ') --b;
   const std::string_view before = line.substr(0, b);

@@ -11,6 +11,7 @@
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -217,93 +218,236 @@ size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
   return to;
 }
 
-// The classes of UAX #29 that matter to SentenceBreaksOnlyAtEnd.
-enum class SbClass : uint8_t { kOther, kTerm, kClose, kSp, kIgnored, kSep };
+// Sentence_Break classes (UAX #29), as FastSentenceBreaks needs them.
+// kSep stands for Sep, CR and LF, kIgnored for Extend and Format (SB5),
+// kInvalid for a byte sequence that is not well-formed UTF-8.
+// From kATerm on, a class stops FastSentenceBreaks' scan: one comparison.
+enum class Sb : uint8_t {
+  kOther, kUpper, kLower, kOLetter, kNumeric, kClose, kSContinue, kSp,
+  kATerm, kSTerm, kSep, kIgnored, kInvalid, kEnd,
+};
 
-SbClass SbClassOf(UChar32 c) {
+Sb SbOf(UChar32 c) {
   switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
-    case U_SB_ATERM:
-    case U_SB_STERM:
-      return SbClass::kTerm;
-    case U_SB_CLOSE:
-      return SbClass::kClose;
-    case U_SB_SP:
-      return SbClass::kSp;
-    case U_SB_EXTEND:  // SB5: they take the class of what precedes them
-    case U_SB_FORMAT:
-      return SbClass::kIgnored;
+    case U_SB_UPPER: return Sb::kUpper;
+    case U_SB_LOWER: return Sb::kLower;
+    case U_SB_OLETTER: return Sb::kOLetter;
+    case U_SB_NUMERIC: return Sb::kNumeric;
+    case U_SB_ATERM: return Sb::kATerm;
+    case U_SB_STERM: return Sb::kSTerm;
+    case U_SB_CLOSE: return Sb::kClose;
+    case U_SB_SCONTINUE: return Sb::kSContinue;
+    case U_SB_SP: return Sb::kSp;
     case U_SB_SEP:
     case U_SB_CR:
-    case U_SB_LF:
-      return SbClass::kSep;
-    default:
-      return SbClass::kOther;
+    case U_SB_LF: return Sb::kSep;
+    case U_SB_EXTEND:
+    case U_SB_FORMAT: return Sb::kIgnored;
+    default: return Sb::kOther;
   }
 }
 
-const std::array<SbClass, 128>& AsciiSbClasses() {
-  static const std::array<SbClass, 128> table = [] {
-    std::array<SbClass, 128> t{};
-    for (UChar32 c = 0; c < 128; ++c) t[c] = SbClassOf(c);
+// Classes of U+0000..U+024F (ASCII, Latin-1, Latin Extended-A/B) and of
+// U+1EA0..U+1EFF (the Vietnamese letters of Latin Extended Additional), taken
+// from ICU on first use so that they match its break rules' data.
+constexpr char32_t kLowEnd = 0x250;
+constexpr char32_t kVietBegin = 0x1EA0;
+constexpr char32_t kVietEnd = 0x1F00;
+struct SbTables {
+  std::array<Sb, kLowEnd> low;
+  std::array<Sb, kVietEnd - kVietBegin> viet;
+};
+
+const SbTables& Tables() {
+  static const SbTables tables = [] {
+    SbTables t{};
+    for (char32_t c = 0; c < kLowEnd; ++c) t.low[c] = SbOf(static_cast<UChar32>(c));
+    for (char32_t c = kVietBegin; c < kVietEnd; ++c) {
+      t.viet[c - kVietBegin] = SbOf(static_cast<UChar32>(c));
+    }
     return t;
   }();
-  return table;
+  return tables;
+}
+
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The class of the code point at `pos` (< s.size()); *next gets the offset
+// after it. Sequences u_strFromUTF8 would reject (and U+FFFD) are kInvalid:
+// ICU then reads the line as UTF-8, which the fast path does not model.
+Sb ClassAt(const SbTables& t, std::string_view s, size_t pos, size_t* next) {
+  const auto b0 = static_cast<unsigned char>(s[pos]);
+  if (b0 < 0x80) {
+    *next = pos + 1;
+    return t.low[b0];
+  }
+  const size_t n = s.size();
+  if (b0 >= 0xC2 && b0 <= 0xC9 && pos + 1 < n && IsContinuation(s[pos + 1])) {
+    const char32_t c = (char32_t{b0} & 0x1F) << 6 |
+                       (static_cast<unsigned char>(s[pos + 1]) & 0x3F);
+    if (c < kLowEnd) {
+      *next = pos + 2;
+      return t.low[c];
+    }
+  } else if (b0 == 0xE1 && pos + 2 < n &&
+             (s[pos + 1] == '\xBA' || s[pos + 1] == '\xBB') &&
+             IsContinuation(s[pos + 2])) {
+    const char32_t c = 0x1000 | (static_cast<unsigned char>(s[pos + 1]) & 0x3F) << 6 |
+                       (static_cast<unsigned char>(s[pos + 2]) & 0x3F);
+    if (c >= kVietBegin) {
+      *next = pos + 3;
+      return t.viet[c - kVietBegin];
+    }
+  }
+  size_t q = pos;
+  const char32_t c = DecodeUtf8NonAscii(s, &q);
+  *next = q;
+  const size_t len = q - pos;
+  if (c == 0xFFFD || b0 > 0xF4 || c > 0x10FFFF ||
+      (c >= 0xD800 && c <= 0xDFFF) || (len == 2 && c < 0x80) ||
+      (len == 3 && c < 0x800) || (len == 4 && c < 0x10000)) {
+    return Sb::kInvalid;
+  }
+  return SbOf(static_cast<UChar32>(c));
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// What ICU's SimpleFilteredSentenceBreakIterator, built from kAbbreviations,
+// does with a break at `b`: it steps back over one U+0020 and matches the text
+// before, backwards and with no word-boundary check, against the
+// abbreviations. One whose only '.' is its last character suppresses the
+// break (1). One with an inner '.' ("Th.S.") enters only as its prefix
+// through that '.' ("Th."), which then needs a forward match: not modelled,
+// so -1 (ask ICU). Otherwise 0: the break stands.
+constexpr bool AllEndInPeriod() {
+  for (std::string_view a : kAbbreviations) {
+    if (a.empty() || a.back() != '.') return false;
+  }
+  return true;
+}
+static_assert(AllEndInPeriod(), "AbbreviationAt looks only before a '.'");
+
+int AbbreviationAt(std::string_view line, size_t b) {
+  if (b > 0 && line[b - 1] == ' ') --b;
+  const std::string_view before = line.substr(0, b);
+  if (before.empty() || before.back() != '.') return 0;
+  int result = 0;
+  for (std::string_view a : kAbbreviations) {
+    const size_t dot = a.find('.');
+    if (dot + 1 < a.size()) {
+      if (EndsWith(before, a.substr(0, dot + 1))) return -1;
+    } else if (EndsWith(before, a)) {
+      result = 1;
+    }
+  }
+  return result;
+}
+
+// SB8's look-ahead from `pos`: 1 if a Lower comes before any OLetter, Upper,
+// ParaSep, SATerm or the end; -1 for what the fast path does not model.
+int LowerAhead(const SbTables& t, std::string_view line, size_t pos) {
+  while (pos < line.size()) {
+    size_t next;
+    switch (ClassAt(t, line, pos, &next)) {
+      case Sb::kLower: return 1;
+      case Sb::kUpper:
+      case Sb::kOLetter:
+      case Sb::kATerm:
+      case Sb::kSTerm: return 0;
+      case Sb::kSep:
+      case Sb::kIgnored:
+      case Sb::kInvalid: return -1;
+      default: break;
+    }
+    pos = next;
+  }
+  return 0;
 }
 
 }  // namespace
 
-bool SentenceBreaksOnlyAtEnd(std::string_view line) {
-  const std::array<SbClass, 128>& ascii = AsciiSbClasses();
+bool FastSentenceBreaks(std::string_view line, std::vector<size_t>* breaks) {
+  breaks->clear();
+  const SbTables& t = Tables();
   const size_t n = line.size();
-  // Before the first terminator no rule breaks: only a terminator or a
-  // separator matters there. Vietnamese letters are skipped by their UTF-8
-  // form: U+00C0..U+02BF and U+1E00..U+1EFF hold only letters and symbols
-  // (Sentence_Break Upper, Lower, OLetter or Other).
   size_t pos = 0;
-  bool terminated = false;
-  while (pos < n && !terminated) {
-    const auto byte = static_cast<unsigned char>(line[pos]);
-    SbClass c;
-    if (byte < 0x80) {
-      c = ascii[byte];
-      ++pos;
-    } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < n &&
-               (static_cast<unsigned char>(line[pos + 1]) & 0xC0) == 0x80) {
-      pos += 2;
+  for (;;) {
+    // Up to a terminator no rule breaks (SB998). Vietnamese letters are
+    // skipped by their UTF-8 form: U+00C0..U+02BF and U+1E00..U+1EFF hold
+    // only letters and symbols (Upper, Lower, OLetter or Other).
+    while (pos < n) {
+      const auto byte = static_cast<unsigned char>(line[pos]);
+      if (byte < 0x80) {
+        if (t.low[byte] >= Sb::kATerm) break;
+        ++pos;
+      } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < n &&
+                 IsContinuation(line[pos + 1])) {
+        pos += 2;
+      } else if (byte == 0xE1 && pos + 2 < n &&
+                 (static_cast<unsigned char>(line[pos + 1]) & 0xFC) == 0xB8 &&
+                 IsContinuation(line[pos + 2])) {  // U+1E00..U+1EFF
+        pos += 3;
+      } else {
+        break;
+      }
+    }
+    if (pos == n) return true;
+    size_t next;
+    const Sb c = ClassAt(t, line, pos, &next);
+    if (c < Sb::kATerm) {
+      pos = next;
       continue;
-    } else if (byte == 0xE1 && pos + 2 < n &&
-               static_cast<unsigned char>(line[pos + 1]) >= 0xB8 &&
-               static_cast<unsigned char>(line[pos + 1]) <= 0xBB &&
-               (static_cast<unsigned char>(line[pos + 2]) & 0xC0) == 0x80) {
-      pos += 3;
-      continue;
-    } else {
-      c = SbClassOf(static_cast<UChar32>(DecodeUtf8NonAscii(line, &pos)));
     }
-    if (c == SbClass::kSep) return false;
-    terminated = c == SbClass::kTerm;
+    if (c != Sb::kATerm && c != Sb::kSTerm) return false;  // SB4, SB5, bytes
+    // A terminator. The code point before it (for SB7) is well-formed: the
+    // scan has checked it, so its lead byte is the last non-continuation one.
+    const bool aterm = c == Sb::kATerm;
+    Sb before = Sb::kOther;
+    if (pos > 0) {
+      size_t lead = pos - 1;
+      while (lead > 0 && IsContinuation(line[lead])) --lead;
+      size_t unused;
+      before = ClassAt(t, line, lead, &unused);
+    }
+    // SATerm Close* Sp* never breaks inside (SB9, SB10): the only candidate
+    // is after the run.
+    size_t p = next;
+    bool adjacent = true;  // nothing between the terminator and p
+    Sb x = p < n ? ClassAt(t, line, p, &next) : Sb::kEnd;
+    while (x == Sb::kClose) {
+      adjacent = false;
+      p = next;
+      x = p < n ? ClassAt(t, line, p, &next) : Sb::kEnd;
+    }
+    while (x == Sb::kSp) {
+      adjacent = false;
+      p = next;
+      x = p < n ? ClassAt(t, line, p, &next) : Sb::kEnd;
+    }
+    if (x == Sb::kEnd) return true;
+    if (x == Sb::kSep || x == Sb::kIgnored || x == Sb::kInvalid) return false;
+    bool together =
+        x == Sb::kSContinue || x == Sb::kATerm || x == Sb::kSTerm ||  // SB8a
+        (aterm && adjacent &&
+         (x == Sb::kNumeric ||                                        // SB6
+          (x == Sb::kUpper &&
+           (before == Sb::kUpper || before == Sb::kLower))));         // SB7
+    if (!together && aterm) {  // SB8
+      const int lower = LowerAhead(t, line, p);
+      if (lower < 0) return false;
+      together = lower == 1;
+    }
+    if (!together) {  // SB11, unless the filter suppresses the break
+      const int abbreviation = AbbreviationAt(line, p);
+      if (abbreviation < 0) return false;
+      if (abbreviation == 0) breaks->push_back(p);
+    }
+    pos = p;  // x may itself be a terminator
   }
-  // After it, SB8a and SB9 join terminators and closers, SB9 and SB10 the
-  // spaces that follow; anything else there may start a new sentence (SB11)
-  // and needs ICU.
-  bool spaces = false;
-  while (pos < n) {
-    const auto byte = static_cast<unsigned char>(line[pos]);
-    SbClass c;
-    if (byte < 0x80) {
-      c = ascii[byte];
-      ++pos;
-    } else {
-      c = SbClassOf(static_cast<UChar32>(DecodeUtf8NonAscii(line, &pos)));
-    }
-    if (c == SbClass::kIgnored) continue;  // SB5
-    if (c == SbClass::kSp) {
-      spaces = true;
-    } else if (spaces || (c != SbClass::kTerm && c != SbClass::kClose)) {
-      return false;
-    }
-  }
-  return true;
 }
 
 struct SentenceSplitter::Impl {
@@ -341,6 +485,7 @@ struct SentenceSplitter::Impl {
     *start = cut;
   }
 
+  std::vector<size_t> fast_breaks;  // FastSentenceBreaks' output, reused
   std::unique_ptr<icu::BreakIterator> breaker;
   UText* text = nullptr;    // reused by utext_openUTF8 for every line
   UText* text16 = nullptr;  // reused by utext_openUChars for every line
@@ -404,7 +549,11 @@ void SentenceSplitter::Impl::SplitLine(std::string_view doc_text, size_t begin,
   };
 
   size_t start = 0;
-  if (SentenceBreaksOnlyAtEnd(line)) {  // most lines; ICU is the slow part
+  if (FastSentenceBreaks(line, &fast_breaks)) {  // most lines; ICU is slow
+    for (const size_t cut : fast_breaks) {
+      if (SuppressBreak(line, start, cut)) continue;
+      PushWithMissedBreaks(line, &start, cut, push);
+    }
     PushWithMissedBreaks(line, &start, line.size(), push);
     return;
   }
@@ -498,6 +647,10 @@ void SentenceSplitter::Split(Document& doc) {
     line_begin = line_end + 1;
   }
   if (in_paragraph) doc.paragraphs.push_back(paragraph);
+}
+
+std::vector<std::string_view> SentenceAbbreviations() {
+  return {std::begin(kAbbreviations), std::end(kAbbreviations)};
 }
 
 std::vector<Span> SplitClauses(std::string_view sentence_text, size_t base) {

@@ -66,13 +66,18 @@ class SentenceSplitter {
   std::unique_ptr<Impl> impl_;
 };
 
-// True if the ICU sentence rules (UAX #29) can break `line` (UTF-8, one line)
-// nowhere but at its end, so Split need not run ICU on it: such breaks follow
-// only a terminator (. ! ? and their Unicode kin) or a paragraph separator,
-// and here every terminator is in the line's tail of terminators and closing
-// punctuation, then spaces, inside which the rules never break. False does
-// not mean ICU breaks. Cost: O(n), a table lookup per ASCII byte.
-bool SentenceBreaksOnlyAtEnd(std::string_view line);
+// Computes without ICU the breaks that Split's ICU iterator (UAX #29 rules,
+// locale "vi", breaks after the abbreviations suppressed) reports strictly
+// inside `line` (UTF-8, one line): byte offsets, ascending, into *breaks.
+// Returns false, *breaks unspecified, for lines it does not model: invalid
+// UTF-8, paragraph separators, Extend or Format characters, or a break that
+// the abbreviation filter would decide by its forward match. Cost: O(n), a
+// table lookup per ASCII byte or Vietnamese letter.
+bool FastSentenceBreaks(std::string_view line, std::vector<size_t>* breaks);
+
+// The abbreviations after which Split's ICU iterator suppresses breaks
+// ("TP.", "ThS.", ...), so that tests can build the same iterator.
+std::vector<std::string_view> SentenceAbbreviations();
 
 // Splits one sentence into clauses: at ';', at ',' or ':' followed by
 // whitespace (or the end), and around parenthesized groups, whose content

@@ -1,13 +1,9 @@
 #include "normalize/sentences.h"
 
 #include <gtest/gtest.h>
-#include <unicode/brkiter.h>
-#include <unicode/locid.h>
-#include <unicode/unistr.h>
 
 #include <chrono>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -283,44 +279,6 @@ TEST(SentenceSplitterTest, LonePeriodBeforeCapitalDoesNotUnderflow) {
   doc.text = ". .A ..Ba .Ca";
   Splitter().Split(doc);
   ExpectWellFormed(doc);
-}
-
-// SentenceBreaksOnlyAtEnd lets Split skip ICU; whenever it says so, ICU's
-// own iterator must report no break before the end. Random lines from pieces
-// around terminators, closers, spaces, marks and separators.
-TEST(SentenceBreaksOnlyAtEndTest, AgreesWithIcu) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::BreakIterator> icu_breaks(
-      icu::BreakIterator::createSentenceInstance(icu::Locale("vi"), status));
-  ASSERT_TRUE(U_SUCCESS(status));
-  const std::vector<std::string> pieces = {
-      "a",  "Tăng", "b", "1",  "3.5", ".",  "!", "?",      "...", "\u3002", "\u2024",
-      ")",  "\"",   "'", "\u201D", "»", " ", "  ", "\u00A0", "\t", "\u0301", "\u200D",
-      "\u2029", "\u0085", "\r", ":", ";", ",", "Đ",      "\xFF", "(",       "\u00AD",
-      "ệ",      "\xC3",  "\xE1\xBB"};
-  std::mt19937 rng(29);
-  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
-  std::uniform_int_distribution<int> length(1, 8);
-  int fast = 0;
-  for (int i = 0; i < 20000; ++i) {
-    std::string line;
-    for (int k = length(rng); k > 0; --k) line += pieces[pick(rng)];
-    if (!SentenceBreaksOnlyAtEnd(line)) continue;
-    ++fast;
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(line);
-    icu_breaks->setText(u);
-    icu_breaks->first();
-    const int32_t first_break = icu_breaks->next();
-    EXPECT_TRUE(first_break == icu::BreakIterator::DONE || first_break == u.length())
-        << "'" << line << "' breaks at " << first_break;
-  }
-  EXPECT_GT(fast, 2000);
-  EXPECT_TRUE(SentenceBreaksOnlyAtEnd("Chỉ số PAR INDEX đạt 83,87%."));
-  EXPECT_TRUE(SentenceBreaksOnlyAtEnd("Kết quả: \"tốt\")!  "));
-  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("Tăng 3.5 lần"));
-  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("Một. Hai"));
-  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("a. )"));
-  EXPECT_FALSE(SentenceBreaksOnlyAtEnd("a\u2029b"));
 }
 
 TEST(SentenceSplitterTest, FiveMegabyteLineIsFast) {

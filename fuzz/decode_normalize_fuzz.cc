@@ -7,12 +7,15 @@
 //   - paragraphs and sentences are ordered, non-empty, inside the text, and
 //     every sentence lies in a paragraph.
 // A broken invariant aborts (libFuzzer reports it as a crash).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/document.h"
 #include "normalize/decode.h"
@@ -120,6 +123,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     again.text = doc.text;
     chiso::RejoinSplitSyllables(again);
     Check(again.text == doc.text, "RejoinSplitSyllables idempotent");
+  }
+
+  // The in-house sentence breaks equal ICU's on every line they accept: the
+  // normalized lines, and the raw input's lines (any bytes at all).
+  {
+    std::vector<size_t> fast, icu;
+    auto compare = [&](std::string_view text) {
+      for (size_t b = 0; b <= text.size();) {
+        size_t e = std::min(text.find('\n', b), text.size());
+        std::string_view line = text.substr(b, e - b);
+        if (chiso::FastSentenceBreaks(line, &fast)) {
+          Check(splitter->IcuBreaks(line, &icu) && fast == icu, "FastSentenceBreaks equals ICU");
+        }
+        b = e + 1;
+      }
+    };
+    compare(doc.text);
+    compare(std::string_view(reinterpret_cast<const char*>(data), size));
   }
 
   splitter->Split(doc);

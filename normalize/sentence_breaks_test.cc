@@ -245,6 +245,33 @@ TEST(FastSentenceBreaksTest, AgreesWithIcuOnRandomLines) {
   EXPECT_GT(tally.with_breaks, 20000);
 }
 
+// The splitter's own ICU path (which the fuzzer compares against) is the
+// iterator built here, on valid lines.
+TEST(FastSentenceBreaksTest, SplitterIcuBreaksEqualTheTestsIterator) {
+  Status status;
+  auto splitter = SentenceSplitter::Create(&status);
+  ASSERT_NE(splitter, nullptr) << status.message();
+  IcuBreaks icu;
+  std::vector<size_t> mine, expected;
+  int compared = 0;
+  for (int seed : {7, 11}) {
+    gen::GenOptions o;
+    o.seed = seed;
+    o.docs = 50;
+    for (int64_t i = 0; i < o.docs; ++i) {
+      gen::GeneratedDoc g;
+      gen::GenerateDocument(o, i, &g);
+      for (const std::string& line : Lines(Normalized(g.text))) {
+        ASSERT_TRUE(icu.Breaks(line, &expected));
+        ASSERT_TRUE(splitter->IcuBreaks(line, &mine));
+        EXPECT_EQ(Show(mine), Show(expected)) << "'" << line << "'";
+        compared += !expected.empty();
+      }
+    }
+  }
+  EXPECT_GT(compared, 100);  // lines that do break inside
+}
+
 TEST(FastSentenceBreaksTest, Examples) {
   std::vector<size_t> b;
   EXPECT_TRUE(FastSentenceBreaks("Chỉ số PAR INDEX đạt 83,87%.", &b));

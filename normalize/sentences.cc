@@ -612,6 +612,18 @@ std::unique_ptr<SentenceSplitter> SentenceSplitter::Create(Status* status) {
       new SentenceSplitter(std::move(impl)));
 }
 
+bool SentenceSplitter::IcuBreaks(std::string_view line, std::vector<size_t>* breaks) {
+  breaks->clear();
+  if (!impl_->SetLine(line)) return false;
+  impl_->breaker->first();
+  for (int32_t b = impl_->breaker->next(); b != icu::BreakIterator::DONE; b = impl_->breaker->next()) {
+    const size_t cut = impl_->ByteOffset(b, line);
+    if (cut >= line.size()) break;
+    breaks->push_back(cut);
+  }
+  return true;
+}
+
 void SentenceSplitter::Split(Document& doc) {
   doc.paragraphs.clear();
   doc.sentences.clear();

@@ -60,6 +60,12 @@ class SentenceSplitter {
   // sentence beyond the output vectors.
   void Split(Document& doc);
 
+  // The breaks this splitter's ICU iterator reports strictly inside `line`,
+  // as byte offsets: what FastSentenceBreaks must equal where it accepts a
+  // line (tests and fuzz/decode_normalize_fuzz compare the two). False if ICU
+  // cannot take the line.
+  bool IcuBreaks(std::string_view line, std::vector<size_t>* breaks);
+
  private:
   struct Impl;
   explicit SentenceSplitter(std::unique_ptr<Impl> impl);

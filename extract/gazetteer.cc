@@ -209,10 +209,13 @@ std::string Slug(std::string_view name) {
 
 void CanonicalVietnamese(std::string_view utf8, std::string* out) {
   const DecompositionTable& table = Decompositions();
-  out->clear();
+  // Written through a pointer: each code point of n bytes gives at most 3n
+  // bytes (an invalid byte lowers to U+FFFD), plus one pending tone.
+  out->resize(3 * utf8.size() + 1);
+  char* w = out->data();
   char tone = 0;
   auto end_word = [&]() {
-    if (tone != 0) out->push_back(tone);
+    if (tone != 0) *w++ = tone;
     tone = 0;
   };
   size_t pos = 0;
@@ -225,22 +228,27 @@ void CanonicalVietnamese(std::string_view utf8, std::string* out) {
     if (IsCombiningMark(cp)) {
       bool is_tone = false;
       char code = MarkCode(cp, &is_tone);
-      if (is_tone) tone = code; else if (code != 0) out->push_back(code);
+      if (is_tone) tone = code; else if (code != 0) *w++ = code;
       continue;
     }
     if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+      *w++ = static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
       continue;
     }
     if (const Decomposition* d = table.Lookup(cp)) {
-      out->push_back(d->base);
-      if (d->quality != 0) out->push_back(d->quality);
+      *w++ = d->base;
+      if (d->quality != 0) *w++ = d->quality;
       if (d->tone != 0) tone = d->tone;
       continue;
     }
+    out->resize(static_cast<size_t>(w - out->data()));  // rare: append, then regrow
     AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), out);
+    const size_t written = out->size();
+    out->resize(written + 3 * (utf8.size() - pos) + 1);
+    w = out->data() + written;
   }
   end_word();
+  out->resize(static_cast<size_t>(w - out->data()));
 }
 
 std::string_view EntityKindName(EntityKind kind) {

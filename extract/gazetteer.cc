@@ -930,6 +930,15 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 
 inline uint8_t ByteClass(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
 
+constexpr std::array<int8_t, 256> kTrieIndex = [] {
+  std::array<int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = static_cast<int8_t>(TrieIndex(static_cast<char>(c)));
+  return t;
+}();
+
+// TrieIndex by table.
+inline int TrieIndexOf(char c) { return kTrieIndex[static_cast<unsigned char>(c)]; }
+
 // The end of the run of separators starting at byte `at` of folded text.
 inline size_t SkipSeparators(std::string_view s, size_t at) {
   while (at < s.size()) {
@@ -971,13 +980,13 @@ void Gazetteer::WalkTrie(std::string_view folded, int32_t node, size_t at,
       const size_t next = (cls & kAlnum) ? at : SkipSeparators(folded, at);
       if (next < size) {
         const TrieNode& b = trie_[n.boundary];
-        if (int i = TrieIndex(folded[next]); i >= 0 && b.next[i] >= 0) {
+        if (int i = TrieIndexOf(folded[next]); i >= 0 && b.next[i] >= 0) {
           branches.push_back({b.next[i], next + 1});
         }
       }
     }
     if (cls & kAlnum) {
-      if (int32_t child = n.next[TrieIndex(folded[at])]; child >= 0) {
+      if (int32_t child = n.next[TrieIndexOf(folded[at])]; child >= 0) {
         node = child;
         ++at;
         continue;
@@ -1012,7 +1021,7 @@ void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const 
     const size_t begin = pos;
     pos = begin + 1;  // unless a match is taken
     after_word = true;
-    const int32_t first = trie_[0].next[TrieIndex(folded[begin])];
+    const int32_t first = trie_[0].next[TrieIndexOf(folded[begin])];
     if (first < 0) continue;
     ends.clear();
     WalkTrie(folded, first, begin + 1, &ends);

@@ -96,73 +96,93 @@ void AppendUtf8(char32_t cp, std::string* out) {
   out->append(buf, EncodeUtf8(cp, buf));
 }
 
+namespace {
+
+constexpr std::array<char, 128> kLowerAscii = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return t;
+}();
+
 // Writes through raw pointers into buffers sized for the usual case (output
 // no longer than the input). Only U+FFFD for an invalid byte (1 byte in, 3
 // out) makes the output longer; the buffers then grow so that the rest of
-// the input still fits.
-void FoldVietnamese(std::string_view utf8, std::string* out,
-                    std::vector<uint32_t>* offsets) {
+// the input still fits. A template so that the offset-less fold tests
+// nothing per byte.
+template <bool kOffsets>
+void Fold(std::string_view utf8, std::string* out, std::vector<uint32_t>* offsets) {
   const FoldTable& table = Table();
   const size_t n = utf8.size();
+  const auto* in = reinterpret_cast<const unsigned char*>(utf8.data());
   size_t cap = n;
   out->resize(cap);
-  if (offsets) offsets->resize(cap + 1);
+  if constexpr (kOffsets) offsets->resize(cap + 1);
   char* w = out->data();
-  uint32_t* o = offsets ? offsets->data() : nullptr;
+  uint32_t* o = kOffsets ? offsets->data() : nullptr;
   size_t size = 0;
   size_t pos = 0;
   while (pos < n) {
     const size_t start = pos;
-    auto b = static_cast<unsigned char>(utf8[pos]);
+    const unsigned char b = in[pos];
     if (b < 0x80) {
       ++pos;
-      w[size] = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
-      if (o) o[size] = static_cast<uint32_t>(start);
+      w[size] = kLowerAscii[b];
+      if constexpr (kOffsets) o[size] = static_cast<uint32_t>(start);
       ++size;
       continue;
     }
     char32_t cp;
     // Vietnamese letters are 2-byte (U+00C0..) or 3-byte (U+1EA0..) forms:
     // decoded here when well-formed, the rest by DecodeUtf8NonAscii.
-    if (b >= 0xC2 && b <= 0xDF && pos + 1 < n &&
-        (static_cast<unsigned char>(utf8[pos + 1]) & 0xC0) == 0x80) {
-      cp = (char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(utf8[pos + 1]) & 0x3F);
+    if (b >= 0xC2 && b <= 0xDF && pos + 1 < n && (in[pos + 1] & 0xC0) == 0x80) {
+      cp = (char32_t{b} & 0x1F) << 6 | (in[pos + 1] & 0x3F);
       pos += 2;
-    } else if (b == 0xE1 && pos + 2 < n &&
-               (static_cast<unsigned char>(utf8[pos + 1]) & 0xC0) == 0x80 &&
-               (static_cast<unsigned char>(utf8[pos + 2]) & 0xC0) == 0x80) {
-      cp = char32_t{0x1000} | (static_cast<unsigned char>(utf8[pos + 1]) & 0x3F) << 6 |
-           (static_cast<unsigned char>(utf8[pos + 2]) & 0x3F);
+    } else if (b == 0xE1 && pos + 2 < n && (in[pos + 1] & 0xC0) == 0x80 &&
+               (in[pos + 2] & 0xC0) == 0x80) {
+      cp = char32_t{0x1000} | (in[pos + 1] & 0x3F) << 6 | (in[pos + 2] & 0x3F);
       pos += 3;
     } else {
       cp = DecodeUtf8NonAscii(utf8, &pos);
     }
     if (IsCombiningMark(cp)) continue;  // NFD input: drop the marks
-    char buf[4];
-    size_t len = 1;
     if (char c = table.Lookup(cp)) {
-      buf[0] = c;
-    } else {
-      len = EncodeUtf8(cp, buf);
+      // A letter in the tables took 2 or more bytes in: one out always fits.
+      w[size] = c;
+      if constexpr (kOffsets) o[size] = static_cast<uint32_t>(start);
+      ++size;
+      continue;
     }
+    char buf[4];
+    const size_t len = EncodeUtf8(cp, buf);
     // The rest of the input needs at most one byte out per byte in.
     if (size + len + (n - pos) > cap) {
       cap = std::max(2 * cap, size + len + (n - pos));
       out->resize(cap);
-      if (offsets) offsets->resize(cap + 1);
+      if constexpr (kOffsets) offsets->resize(cap + 1);
       w = out->data();
-      o = offsets ? offsets->data() : nullptr;
+      if constexpr (kOffsets) o = offsets->data();
     }
     for (size_t k = 0; k < len; ++k) {
       w[size] = buf[k];
-      if (o) o[size] = static_cast<uint32_t>(start);
+      if constexpr (kOffsets) o[size] = static_cast<uint32_t>(start);
       ++size;
     }
   }
   out->resize(size);
-  if (offsets) {
+  if constexpr (kOffsets) {
     offsets->resize(size + 1);
     (*offsets)[size] = static_cast<uint32_t>(n);
+  }
+}
+
+}  // namespace
+
+void FoldVietnamese(std::string_view utf8, std::string* out,
+                    std::vector<uint32_t>* offsets) {
+  if (offsets != nullptr) {
+    Fold<true>(utf8, out, offsets);
+  } else {
+    Fold<false>(utf8, out, nullptr);
   }
 }
 

@@ -65,6 +65,53 @@ TEST(Fold, OffsetsAndGrowthMatchPerCodePointFold) {
   }
 }
 
+// Random bytes (invalid, overlong and truncated UTF-8 among them) against a
+// per-code-point fold: ASCII lowercased, marks dropped, a code point decoded
+// from several bytes folded alone (an overlong 'A' stays 'A').
+TEST(Fold, RandomBytesMatchPerCodePointFold) {
+  const std::string pieces[] = {"a", "Z", " ", "đ", "Ầ", "ư", "\u0301", "\u00A0", "\u2013",
+                                "\xC1", "\x81", "\xC0", "\xE1", "\xBB", "\x80", "\xE0",
+                                "\xF0", "\xFF", "9", "ễ", "İ", "Ⱥ", "\xED\xA0\x80"};
+  uint32_t seed = 2026;
+  auto next = [&seed] { return seed = seed * 1103515245u + 12345u; };
+  for (int round = 0; round < 5000; ++round) {
+    std::string in;
+    for (int len = next() % 40; len > 0; --len) {
+      if (next() % 4 == 0) {
+        in.push_back(static_cast<char>(next() >> 16));
+      } else {
+        in += pieces[(next() >> 8) % (sizeof pieces / sizeof pieces[0])];
+      }
+    }
+    std::string want;
+    std::vector<uint32_t> want_off;
+    for (size_t pos = 0; pos < in.size();) {
+      const size_t start = pos;
+      const bool ascii = static_cast<unsigned char>(in[pos]) < 0x80;
+      const char32_t cp = DecodeUtf8(in, &pos);
+      if (cp >= 0x300 && cp <= 0x36F) continue;
+      std::string piece;
+      if (ascii) {
+        piece = FoldVietnamese(in.substr(start, 1));
+      } else if (cp < 0x80) {
+        piece = std::string(1, static_cast<char>(cp));
+      } else {
+        AppendUtf8(cp, &piece);
+        piece = FoldVietnamese(piece);
+      }
+      want += piece;
+      want_off.insert(want_off.end(), piece.size(), static_cast<uint32_t>(start));
+    }
+    want_off.push_back(static_cast<uint32_t>(in.size()));
+    std::string out;
+    std::vector<uint32_t> off;
+    FoldVietnamese(in, &out, &off);
+    ASSERT_EQ(out, want) << round;
+    ASSERT_EQ(off, want_off) << round;
+    ASSERT_EQ(FoldVietnamese(in), want) << round;
+  }
+}
+
 TEST(Fold, DetectsDiacritics) {
   EXPECT_TRUE(HasVietnameseDiacritics("Hà"));
   EXPECT_TRUE(HasVietnameseDiacritics("đ"));

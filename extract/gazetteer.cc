@@ -22,7 +22,7 @@ namespace chiso {
 namespace {
 
 // Separators that may stand between (or be left out between) alias words.
-bool IsSeparator(char32_t cp) {
+constexpr bool IsSeparator(char32_t cp) {
   switch (cp) {
     case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
     case '.': case ',': case '-': case '&':
@@ -34,7 +34,7 @@ bool IsSeparator(char32_t cp) {
 }
 
 // The trie's edge for `c`, or -1 when `c` cannot be in an alias word.
-int TrieIndex(char c) {
+constexpr int TrieIndex(char c) {
   if (c >= 'a' && c <= 'z') return c - 'a';
   if (c >= '0' && c <= '9') return 26 + (c - '0');
   return -1;
@@ -42,19 +42,8 @@ int TrieIndex(char c) {
 
 // A word character on either side of a word boundary (RE2's \b, which the
 // matcher used to be: ASCII letters, digits, '_').
-bool IsWordByte(char c) {
+constexpr bool IsWordByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-// The end of the run of separators starting at byte `at` of folded text.
-size_t SkipSeparators(std::string_view s, size_t at) {
-  while (at < s.size()) {
-    if (TrieIndex(s[at]) >= 0) break;  // a letter or digit, the common case
-    size_t next = at;
-    if (!IsSeparator(DecodeUtf8(s, &next))) break;
-    at = next;
-  }
-  return at;
 }
 
 bool IsCombiningMark(char32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
@@ -220,10 +209,13 @@ std::string Slug(std::string_view name) {
 
 void CanonicalVietnamese(std::string_view utf8, std::string* out) {
   const DecompositionTable& table = Decompositions();
-  out->clear();
+  // Written through a pointer: each code point of n bytes gives at most 3n
+  // bytes (an invalid byte lowers to U+FFFD), plus one pending tone.
+  out->resize(3 * utf8.size() + 1);
+  char* w = out->data();
   char tone = 0;
   auto end_word = [&]() {
-    if (tone != 0) out->push_back(tone);
+    if (tone != 0) *w++ = tone;
     tone = 0;
   };
   size_t pos = 0;
@@ -236,22 +228,27 @@ void CanonicalVietnamese(std::string_view utf8, std::string* out) {
     if (IsCombiningMark(cp)) {
       bool is_tone = false;
       char code = MarkCode(cp, &is_tone);
-      if (is_tone) tone = code; else if (code != 0) out->push_back(code);
+      if (is_tone) tone = code; else if (code != 0) *w++ = code;
       continue;
     }
     if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+      *w++ = static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
       continue;
     }
     if (const Decomposition* d = table.Lookup(cp)) {
-      out->push_back(d->base);
-      if (d->quality != 0) out->push_back(d->quality);
+      *w++ = d->base;
+      if (d->quality != 0) *w++ = d->quality;
       if (d->tone != 0) tone = d->tone;
       continue;
     }
+    out->resize(static_cast<size_t>(w - out->data()));  // rare: append, then regrow
     AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), out);
+    const size_t written = out->size();
+    out->resize(written + 3 * (utf8.size() - pos) + 1);
+    w = out->data() + written;
   }
   end_word();
+  out->resize(static_cast<size_t>(w - out->data()));
 }
 
 std::string_view EntityKindName(EntityKind kind) {
@@ -734,6 +731,7 @@ class GazetteerLoader {
       }
     }
     trie[node].accept = true;
+    trie[node].info = &info;  // map nodes do not move
     return Status::OK();
   }
 
@@ -912,39 +910,92 @@ void Gazetteer::MarkPrefix(std::string_view text, std::string_view folded,
   }
 }
 
+namespace {
+
+// Classes of the bytes of folded text, for the scan and the walk.
+enum : uint8_t {
+  kAlnum = 1,         // [a-z0-9]: TrieIndex >= 0
+  kWord = 2,          // IsWordByte
+  kAsciiSeparator = 4,
+};
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    t[c] = static_cast<uint8_t>((TrieIndex(ch) >= 0 ? kAlnum : 0) | (IsWordByte(ch) ? kWord : 0) |
+                                (c < 0x80 && IsSeparator(static_cast<char32_t>(c)) ? kAsciiSeparator : 0));
+  }
+  return t;
+}();
+
+inline uint8_t ByteClass(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
+
+constexpr std::array<int8_t, 256> kTrieIndex = [] {
+  std::array<int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = static_cast<int8_t>(TrieIndex(static_cast<char>(c)));
+  return t;
+}();
+
+// TrieIndex by table.
+inline int TrieIndexOf(char c) { return kTrieIndex[static_cast<unsigned char>(c)]; }
+
+// The end of the run of separators starting at byte `at` of folded text.
+inline size_t SkipSeparators(std::string_view s, size_t at) {
+  while (at < s.size()) {
+    const uint8_t cls = ByteClass(s[at]);
+    if (cls & kAlnum) break;
+    if (cls & kAsciiSeparator) {
+      ++at;
+      continue;
+    }
+    if (static_cast<unsigned char>(s[at]) < 0x80) break;
+    size_t next = at;
+    if (!IsSeparator(DecodeUtf8NonAscii(s, &next))) break;
+    at = next;
+  }
+  return at;
+}
+
+}  // namespace
+
 // Follows the trie from `node` at byte `at`, adding to `ends` every end of an
-// alias followed by a word boundary (in no particular order). Letters are
-// followed in a loop; only the jumps over separators to a next word recurse.
-void Gazetteer::WalkTrie(std::string_view folded, int32_t node, size_t at, std::vector<size_t>* ends) const {
+// alias followed by a word boundary (in no particular order, possibly
+// repeated). The jumps over separators to a next word wait on a stack.
+void Gazetteer::WalkTrie(std::string_view folded, int32_t node, size_t at,
+                         std::vector<AliasEnd>* ends) const {
+  struct Branch {
+    int32_t node;
+    size_t at;
+  };
+  thread_local std::vector<Branch> branches;
+  branches.clear();
+  const size_t size = folded.size();
   for (;;) {
     const TrieNode& n = trie_[node];
-    if (n.accept && (at == folded.size() || !IsWordByte(folded[at]))) ends->push_back(at);
+    const uint8_t cls = at < size ? ByteClass(folded[at]) : 0;
+    if (n.accept && !(cls & kWord)) ends->push_back({at, n.info});
     if (n.boundary >= 0) {
       // A word starts with a letter or digit, so the separators before it are
       // the whole run (possibly empty).
-      size_t next = SkipSeparators(folded, at);
-      if (next < folded.size()) {
+      const size_t next = (cls & kAlnum) ? at : SkipSeparators(folded, at);
+      if (next < size) {
         const TrieNode& b = trie_[n.boundary];
-        if (int i = TrieIndex(folded[next]); i >= 0 && b.next[i] >= 0) WalkTrie(folded, b.next[i], next + 1, ends);
+        if (int i = TrieIndexOf(folded[next]); i >= 0 && b.next[i] >= 0) {
+          branches.push_back({b.next[i], next + 1});
+        }
       }
     }
-    if (at >= folded.size()) return;
-    int i = TrieIndex(folded[at]);
-    if (i < 0 || n.next[i] < 0) return;
-    node = n.next[i];
-    ++at;
-  }
-}
-
-// The ends of the aliases that start at `begin`, longest first.
-void Gazetteer::AliasEnds(std::string_view folded, size_t begin, std::vector<size_t>* ends) const {
-  ends->clear();
-  if (int i = TrieIndex(folded[begin]); i >= 0 && trie_[0].next[i] >= 0) {
-    WalkTrie(folded, trie_[0].next[i], begin + 1, ends);
-  }
-  if (ends->size() > 1) {
-    std::sort(ends->begin(), ends->end(), std::greater<>());
-    ends->erase(std::unique(ends->begin(), ends->end()), ends->end());
+    if (cls & kAlnum) {
+      if (int32_t child = n.next[TrieIndexOf(folded[at])]; child >= 0) {
+        node = child;
+        ++at;
+        continue;
+      }
+    }
+    if (branches.empty()) return;
+    node = branches.back().node;
+    at = branches.back().at;
+    branches.pop_back();
   }
 }
 
@@ -952,42 +1003,50 @@ void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const 
   out->clear();
   thread_local std::string folded;
   thread_local std::vector<uint32_t> offsets;
-  thread_local std::string key;
-  thread_local std::vector<size_t> ends;
+  thread_local std::vector<AliasEnd> ends;
   FoldVietnamese(text, &folded, &offsets);
+  const size_t size = folded.size();
   // Leftmost-longest: at each word start, the longest alias; when it fails a
   // check, the next shorter one starting there.
   size_t pos = 0;
-  while (pos < folded.size()) {
-    const size_t begin = pos;
-    if (TrieIndex(folded[begin]) < 0 || (begin > 0 && IsWordByte(folded[begin - 1]))) {
-      ++pos;
-      continue;
+  bool after_word = false;  // IsWordByte(folded[pos - 1])
+  while (pos < size) {
+    // To the next word start: a letter or digit not after a word byte.
+    for (; pos < size; ++pos) {
+      const uint8_t cls = ByteClass(folded[pos]);
+      if ((cls & kAlnum) && !after_word) break;
+      after_word = cls & kWord;
     }
-    AliasEnds(folded, begin, &ends);
-    bool taken = false;
-    for (size_t end : ends) {
-      key.clear();
-      for (size_t i = begin; i < end; ++i) {
-        char c = folded[i];
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) key.push_back(c);
-      }
-      auto it = keys_->find(std::string_view(key));
-      if (it == keys_->end()) continue;
+    if (pos == size) break;
+    const size_t begin = pos;
+    pos = begin + 1;  // unless a match is taken
+    after_word = true;
+    const int32_t first = trie_[0].next[TrieIndexOf(folded[begin])];
+    if (first < 0) continue;
+    ends.clear();
+    WalkTrie(folded, first, begin + 1, &ends);
+    if (ends.size() > 1) {
+      std::sort(ends.begin(), ends.end(),
+                [](const AliasEnd& a, const AliasEnd& b) { return a.end > b.end; });
+      // Equal ends have equal keys: the letters between begin and end.
+      ends.erase(std::unique(ends.begin(), ends.end(),
+                             [](const AliasEnd& a, const AliasEnd& b) { return a.end == b.end; }),
+                 ends.end());
+    }
+    for (const AliasEnd& e : ends) {
+      const KeyInfo& info = *e.info;
       Mention m;
       m.begin = offsets[begin];
-      m.end = offsets[end];
-      m.entity = it->second.entity;
-      if (!Accept(it->second, text.substr(m.begin, m.end - m.begin), &m)) continue;
+      m.end = offsets[e.end];
+      m.entity = info.entity;
+      if (!Accept(info, text.substr(m.begin, m.end - m.begin), &m)) continue;
       const bool province = m.entity != nullptr && m.entity->kind == EntityKind::kProvince;
       if (province && AfterSurname(text, folded, offsets, begin)) m.entity = nullptr;
       if (province && m.entity != nullptr) MarkPrefix(text, folded, offsets, begin, &m);
       if (m.entity != nullptr) out->push_back(m);
-      taken = true;
-      pos = end;
+      pos = e.end;  // after an alias letter: after_word stays true
       break;
     }
-    if (!taken) pos = begin + 1;
   }
 }
 

@@ -193,11 +193,16 @@ class Gazetteer {
     int32_t next[36];
     int32_t boundary = -1;
     bool accept = false;  // an alias ends here
+    const KeyInfo* info = nullptr;  // accept: the key (letters) of the path here
     TrieNode() { std::fill(std::begin(next), std::end(next), -1); }
   };
   std::vector<TrieNode> trie_;
-  void AliasEnds(std::string_view folded, size_t begin, std::vector<size_t>* ends) const;
-  void WalkTrie(std::string_view folded, int32_t node, size_t at, std::vector<size_t>* ends) const;
+  struct AliasEnd {
+    size_t end;  // folded offset
+    const KeyInfo* info;
+  };
+  void WalkTrie(std::string_view folded, int32_t node, size_t at,
+                std::vector<AliasEnd>* ends) const;
   std::set<std::string, std::less<>> surnames_;         // CanonicalVietnamese
   std::set<std::string, std::less<>> folded_surnames_;  // FoldVietnamese
 

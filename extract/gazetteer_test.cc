@@ -315,6 +315,24 @@ TEST(CanonicalVietnamese, TonePlacementCaseAndSeparators) {
   EXPECT_NE(c("hoà bình"), c("hoa bình"));
 }
 
+// The output can be longer than the input (an invalid byte becomes U+FFFD,
+// Ⱥ lowers to the 3-byte ⱥ); the buffer is sized for it, and reused.
+TEST(CanonicalVietnamese, OutputLongerThanInput) {
+  std::string out = "stale and longer than the results below";
+  CanonicalVietnamese("\xFF\xFF", &out);
+  EXPECT_EQ(out, "\uFFFD\uFFFD");
+  CanonicalVietnamese("ȺȺ Hoà", &out);
+  EXPECT_EQ(out, "\u2C65\u2C65hoa\x01");
+  CanonicalVietnamese("", &out);
+  EXPECT_EQ(out, "");
+  std::string many;
+  for (int i = 0; i < 100; ++i) many += "\xC3";
+  CanonicalVietnamese(many + "Ⱥ\xFF", &out);
+  std::string want;
+  for (int i = 0; i < 100; ++i) want += "\uFFFD";
+  EXPECT_EQ(out, want + "\u2C65\uFFFD");
+}
+
 // Malformed data fails at load with file:line: reason.
 class GazetteerBadData : public ::testing::Test {
  protected:

@@ -89,7 +89,24 @@ struct Site {
   size_t paren_open = 0;
 };
 
-Site Locate(const Document& doc, const Candidate& c) {
+// Scans back from a position to a clause start (or ';') depend only on the
+// position and the sentence start: the previous candidate's result is reused
+// when the scan reaches its position without a hit (candidates come sorted).
+struct BackScan {
+  size_t floor = SIZE_MAX, pos = 0, result = 0;
+  // The lower bound of a scan from `pos` down to `floor`: where a cached
+  // result can take over.
+  size_t Stop(size_t fl, size_t p) const { return floor == fl && pos <= p ? pos : fl; }
+  size_t Finish(size_t fl, size_t p, size_t stop, size_t b) {
+    if (b == stop && stop != fl) b = result;
+    floor = fl;
+    pos = p;
+    result = b;
+    return b;
+  }
+};
+
+Site Locate(const Document& doc, const Candidate& c, BackScan& clause_scan) {
   Site s;
   s.pos = c.numeral.begin;
   s.end = c.figure.span.end;
@@ -99,7 +116,9 @@ Site Locate(const Document& doc, const Candidate& c) {
   s.paragraph = pi < doc.paragraphs.size() ? doc.paragraphs[pi] : s.sentence;
   std::string_view t = doc.text;
   size_t b = s.pos;
-  while (b > s.sentence.begin && !IsClauseBreak(t, b - 1)) --b;
+  const size_t stop = clause_scan.Stop(s.sentence.begin, s.pos);
+  while (b > stop && !IsClauseBreak(t, b - 1)) --b;
+  b = clause_scan.Finish(s.sentence.begin, s.pos, stop, b);
   if (b > s.sentence.begin && t[b - 1] == '(') { s.in_paren = true; s.paren_open = b - 1; }
   // Parenthesised signs like "(+5.40%)" start the clause at the parenthesis.
   // A match may span a comma of its own ("trong 63 tỉnh, thành phố").
@@ -506,20 +525,28 @@ void Extractor::Extract(Document& doc) const {
   // reserve keeps the pointers valid.
   doc.figures.reserve(kept.size());
   std::vector<const Figure*> counts;
+  BackScan clause_scan, semicolon_scan;
+  bool valid_cached = false;  // valid_in = ValidOn(valid_id, valid_year)
+  const Entity* valid_in = nullptr;
+  std::string valid_id;
+  int valid_year = 0;
   for (const Candidate* cp : kept) {
     const Candidate& c = *cp;
     if (c.numeral.begin >= content_end) break;
+    Site s = Locate(doc, c, clause_scan);
     Figure f = c.figure;
-    Site s = Locate(doc, c);
     f.sentence = s.sentence;
     const Rule& rule = *c.rule;
     double confidence = rule.confidence;
 
     // A goal ("mục tiêu", "phấn đấu đạt") earlier in the sentence (up to a
     // ';'): not a result.
-    size_t part_begin = s.sentence.begin;  // after the last ';' of the sentence
-    for (size_t k = s.pos; k > s.sentence.begin; --k) {
-      if (text[k - 1] == ';') { part_begin = k; break; }
+    size_t part_begin;  // after the last ';' of the sentence
+    {
+      const size_t stop = semicolon_scan.Stop(s.sentence.begin, s.pos);
+      size_t k = s.pos;
+      while (k > stop && text[k - 1] != ';') --k;
+      part_begin = semicolon_scan.Finish(s.sentence.begin, s.pos, stop, k);
     }
     // A sentence that opens with one ("Mục tiêu năm 2024, ...; ...") is all goals.
     if (FirstAfter(x.words, s.sentence.begin, s.sentence.begin + 12, [](const LexMention& w) {
@@ -550,7 +577,7 @@ void Extractor::Extract(Document& doc) const {
       constexpr std::string_view kLa = " là";
       if (k >= kLa.size() && text.substr(k - kLa.size(), kLa.size()) == kLa) k -= kLa.size();
       while (k > s.sentence.begin && text[k - 1] == ' ') --k;
-      if (k > s.sentence.begin && text[k - 1] == ')' && c.figure.type != "change") continue;
+      if (k > s.sentence.begin && text[k - 1] == ')' && f.type != "change") continue;
     }
     // A component named exactly like an object ("Thủ tục hành chính" of
     // SIPAS) is the component when the sentence lists components ("Xét theo
@@ -880,7 +907,13 @@ void Extractor::Extract(Document& doc) const {
     // Only a unit of the same name is taken: a fact never silently moves to
     // the merged province that absorbed it.
     if (subject.kind == SubjectKind::kProvince && f.year) {
-      const Entity* e = gazetteer_->ValidOn(subject.id, *f.year);
+      if (!valid_cached || subject.id != valid_id || *f.year != valid_year) {
+        valid_cached = true;
+        valid_in = gazetteer_->ValidOn(subject.id, *f.year);
+        valid_id = subject.id;
+        valid_year = *f.year;
+      }
+      const Entity* e = valid_in;
       if (e && e->id != subject.id && e->name == subject.name) subject = SubjectOf(*e);
     }
     f.subject = subject;
@@ -940,6 +973,17 @@ void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std:
   };
   for (const Span& para : doc.paragraphs) {
     if (para.begin >= content_end) break;
+    // Three non-empty lines need two '\n': most paragraphs have none.
+    {
+      const char* p = text.data() + para.begin;
+      const char* end = text.data() + para.end;
+      int newlines = 0;
+      while (newlines < 2 && (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr) {
+        ++newlines;
+        ++p;
+      }
+      if (newlines < 2) continue;
+    }
     std::vector<Span> lines = Lines(text, para);
     if (lines.size() < 3) continue;
     // Try every header position and width; keep the reading that explains

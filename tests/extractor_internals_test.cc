@@ -1,0 +1,78 @@
+// Shortcuts inside extract/extractor.cc checked against the plain code they
+// replace, on generated documents and on adversarial strings.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "corpus/gen/generator.h"
+
+namespace chiso::extractor_testing {
+size_t CountWordsPlain(std::string_view s, size_t limit);
+size_t CountWordsFast(std::string_view s, size_t limit);
+}  // namespace chiso::extractor_testing
+
+namespace chiso {
+namespace {
+
+using extractor_testing::CountWordsFast;
+using extractor_testing::CountWordsPlain;
+
+void ExpectSameCounts(std::string_view s) {
+  for (size_t limit : {size_t{0}, size_t{1}, size_t{5}, size_t{6}, size_t{45}, size_t{46}, size_t{1000}}) {
+    ASSERT_EQ(CountWordsFast(s, limit), CountWordsPlain(s, limit)) << "limit " << limit << " in \"" << s << "\"";
+  }
+}
+
+TEST(ExtractorInternals, CountWordsFastMatchesPlainOnGeneratedText) {
+  gen::GenOptions o;
+  o.seed = 11;
+  o.docs = 40;
+  size_t checked = 0;
+  for (int64_t i = 0; i < o.docs; ++i) {
+    gen::GeneratedDoc g;
+    gen::GenerateDocument(o, i, &g);
+    std::string_view t = g.text;
+    // Every line, and every prefix and suffix of the first 400 bytes.
+    size_t b = 0;
+    for (size_t e = 0; e <= t.size(); ++e) {
+      if (e == t.size() || t[e] == '\n') {
+        ExpectSameCounts(t.substr(b, e - b));
+        ++checked;
+        b = e + 1;
+      }
+    }
+    std::string_view head = t.substr(0, 400);
+    for (size_t k = 0; k <= head.size(); ++k) {
+      ExpectSameCounts(head.substr(0, k));
+      ExpectSameCounts(head.substr(k));
+      checked += 2;
+    }
+  }
+  EXPECT_GT(checked, 1000u);
+}
+
+TEST(ExtractorInternals, CountWordsFastMatchesPlainOnSpaceRuns) {
+  // All strings of length 0..14 over {' ', 'a', 0xA0, '!'}: spaces at chunk
+  // edges, bytes one bit away from ' ' (0xA0 = ' ' | 0x80, '!' = ' ' + 1).
+  const char alphabet[] = {' ', 'a', static_cast<char>(0xA0), '!'};
+  for (size_t len = 0; len <= 14; ++len) {
+    size_t total = size_t{1} << (2 * len);
+    if (len > 10) total = 20000;  // a pseudo-random sample of the longer ones
+    uint64_t state = 0x9E3779B97F4A7C15ULL * (len + 1);
+    for (size_t code = 0; code < total; ++code) {
+      uint64_t c = code;
+      if (len > 10) {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+        c = state;
+      }
+      std::string s;
+      for (size_t i = 0; i < len; ++i, c >>= 2) s.push_back(alphabet[c & 3]);
+      ExpectSameCounts(s);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace chiso

@@ -207,13 +207,17 @@ const re2::RE2& DateWordsRe() {
 
 std::string FindDate(std::string_view head) {
   int d = 0, m = 0, y = 0;
-  re2::StringPiece in(head.data(), head.size());
-  re2::StringPiece a(in), b(in);
-  bool slash = re2::RE2::FindAndConsume(&a, DateSlashRe(), &d, &m, &y);
+  re2::StringPiece a(head.data(), head.size());
+  // Both patterns need their separator: no '/', no slash date.
+  bool slash = head.find('/') != std::string_view::npos && re2::RE2::FindAndConsume(&a, DateSlashRe(), &d, &m, &y);
   size_t slash_at = slash ? head.size() - a.size() : head.size();
+  // A words date counts only if it ends before slash_at. Its first match
+  // has one end ("ngày" cannot recur inside it), so searching the text before
+  // slash_at - 1 finds it exactly when it ends there, and nothing otherwise.
   int d2 = 0, m2 = 0, y2 = 0;
-  bool words = re2::RE2::FindAndConsume(&b, DateWordsRe(), &d2, &m2, &y2);
-  size_t words_at = words ? head.size() - b.size() : head.size();
+  re2::StringPiece b(head.data(), slash_at > 0 ? slash_at - 1 : 0);
+  bool words = slash_at > 0 && re2::RE2::FindAndConsume(&b, DateWordsRe(), &d2, &m2, &y2);
+  size_t words_at = words ? static_cast<size_t>(b.data() - head.data()) : head.size();
   if (words && words_at < slash_at) { d = d2; m = m2; y = y2; slash = true; }
   if (!slash || m < 1 || m > 12 || d < 1 || d > 31 || y < 1990 || y > 2100) return "";
   char buf[16];
@@ -1174,4 +1178,21 @@ void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std:
 namespace chiso::extractor_testing {
 size_t CountWordsPlain(std::string_view s, size_t limit) { return CountWords(s, limit); }
 size_t CountWordsFast(std::string_view s, size_t limit) { return CountWordsUpTo(s, limit); }
+std::string FindDateFast(std::string_view head) { return FindDate(head); }
+// FindDate before it searched only the text before a slash date.
+std::string FindDatePlain(std::string_view head) {
+  int d = 0, m = 0, y = 0;
+  re2::StringPiece in(head.data(), head.size());
+  re2::StringPiece a(in), b(in);
+  bool slash = re2::RE2::FindAndConsume(&a, DateSlashRe(), &d, &m, &y);
+  size_t slash_at = slash ? head.size() - a.size() : head.size();
+  int d2 = 0, m2 = 0, y2 = 0;
+  bool words = re2::RE2::FindAndConsume(&b, DateWordsRe(), &d2, &m2, &y2);
+  size_t words_at = words ? head.size() - b.size() : head.size();
+  if (words && words_at < slash_at) { d = d2; m = m2; y = y2; slash = true; }
+  if (!slash || m < 1 || m > 12 || d < 1 || d > 31 || y < 1990 || y > 2100) return "";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
 }  // namespace chiso::extractor_testing

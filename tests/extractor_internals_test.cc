@@ -5,12 +5,15 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "corpus/gen/generator.h"
 
 namespace chiso::extractor_testing {
 size_t CountWordsPlain(std::string_view s, size_t limit);
 size_t CountWordsFast(std::string_view s, size_t limit);
+std::string FindDatePlain(std::string_view head);
+std::string FindDateFast(std::string_view head);
 }  // namespace chiso::extractor_testing
 
 namespace chiso {
@@ -18,6 +21,8 @@ namespace {
 
 using extractor_testing::CountWordsFast;
 using extractor_testing::CountWordsPlain;
+using extractor_testing::FindDateFast;
+using extractor_testing::FindDatePlain;
 
 void ExpectSameCounts(std::string_view s) {
   for (size_t limit : {size_t{0}, size_t{1}, size_t{5}, size_t{6}, size_t{45}, size_t{46}, size_t{1000}}) {
@@ -72,6 +77,39 @@ TEST(ExtractorInternals, CountWordsFastMatchesPlainOnSpaceRuns) {
       ExpectSameCounts(s);
     }
   }
+}
+
+TEST(ExtractorInternals, FindDateFastMatchesPlain) {
+  // Generated heads, every prefix of them, and both date forms in either
+  // order, adjacent, overlapping the cut, at the very end, in capitals.
+  std::vector<std::string> heads = {
+      "", "/", "1/2/2020", "x 1/2/2020", "ngày 3 tháng 4 năm 2021", "NGÀY 3 THÁNG 4 NĂM 2021 và 5/6/2022",
+      "ngày 3 tháng 4 năm 2021 5/6/2022", "5/6/2022 ngày 3 tháng 4 năm 2021", "ngày 3 tháng 4 năm 20215/6/2022",
+      "Ngày 12 tháng 13 năm 2020, 12/11/2020", "ngày  7  tháng  8  năm  1999 / 1/1/2000",
+      "ngày 1 tháng 2 năm 2020/3/4/2021", "Hà Nội, ngày 30 tháng 9 năm 2024\n01/10/2024",
+      "31/12/2099 ngày 1 tháng 1 năm 2100", "ngày 1 tháng 1 năm 2100 31/12/2099", "3/4/20211 ngày 3 tháng 4 năm 2021"};
+  gen::GenOptions o;
+  o.seed = 5;
+  o.docs = 60;
+  for (int64_t i = 0; i < o.docs; ++i) {
+    gen::GeneratedDoc g;
+    gen::GenerateDocument(o, i, &g);
+    heads.push_back(g.text.substr(0, 1500));
+  }
+  size_t n = heads.size();
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < 16 && j < n; ++j) heads.push_back(heads[i] + " " + heads[j]);
+  }
+  size_t found = 0;
+  for (const std::string& h : heads) {
+    for (size_t k = 0; k <= h.size(); k += (k < 80 || h.size() - k < 80) ? 1 : 7) {
+      std::string_view p = std::string_view(h).substr(0, k);
+      std::string plain = FindDatePlain(p);
+      ASSERT_EQ(FindDateFast(p), plain) << "\"" << p << "\"";
+      found += !plain.empty();
+    }
+  }
+  EXPECT_GT(found, 100u);
 }
 
 }  // namespace

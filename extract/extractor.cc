@@ -459,10 +459,13 @@ void Extractor::Extract(Document& doc) const {
     for (size_t i = 0; i < doc.paragraphs.size() && lines_seen < 15; ++i, ++lines_seen) {
       std::string_view line = doc.Slice(doc.paragraphs[i]);
       if (line.find('\n') != std::string_view::npos) line = line.substr(0, line.find('\n'));
-      size_t words = CountWordsUpTo(line, 45);
-      if (words < 6 || words > 45 || HasDigitSlash(line)) continue;
+      // The O(1) test first: body paragraphs end with '.', and an empty line
+      // has too few words anyway.
+      if (line.empty()) continue;
       char last = line.back();
       if (last == '.' || last == '!' || last == ':') continue;
+      size_t words = CountWordsUpTo(line, 45);
+      if (words < 6 || words > 45 || HasDigitSlash(line)) continue;
       if (words > best_words) { best_words = words; title_para = i; }
     }
     if (title_para < doc.paragraphs.size()) {

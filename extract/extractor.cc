@@ -573,6 +573,28 @@ void Extractor::Extract(Document& doc) const {
   doc.figures.reserve(kept.size());
   std::vector<const Figure*> counts;
   BackScan clause_scan, semicolon_scan;
+  // subject_ok's figure-independent part, per entity mention.
+  enum : int8_t { kUnknown, kNo, kYes, kUnitsOk, kUnitsNot };
+  std::vector<int8_t> subject_memo(ents.size(), kUnknown);
+  auto subject_ok_part = [&](const EntityRef& r) -> int8_t {
+    if (!IsSubjectEntity(*r.m) || r.m->city_of) return kNo;
+    // "hợp nhất tỉnh Quảng Ngãi và tỉnh Kon Tum": predecessors, not the subject.
+    if (LastBefore(x.words, r.span.begin >= 60 ? r.span.begin - 60 : 0, r.span.begin,
+                   [](const LexMention& w) { return w.category == LexCategory::kMerger; })) {
+      return kNo;
+    }
+    // "khu vực ĐBSCL" after a rank is its scope, not its subject.
+    const LexMention* sc = LastBefore(x.words, r.span.begin >= 24 ? r.span.begin - 24 : 0, r.span.begin,
+                                      [](const LexMention& w) { return w.category == LexCategory::kScope; });
+    if (!(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion)) return kYes;
+    // "trung bình của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng đạt 86,95%":
+    // the units of the region, taken together, are the region.
+    const LexMention* units = LastBefore(x.words, sc->span.begin >= 40 ? sc->span.begin - 40 : 0, sc->span.begin,
+                                         [](const LexMention& w) { return w.category == LexCategory::kAggregate; });
+    return units && units->span.end + 2 >= sc->span.begin && std::isdigit(static_cast<unsigned char>(text[units->span.begin]))
+               ? kUnitsOk
+               : kUnitsNot;
+  };
   bool valid_cached = false;  // valid_in = ValidOn(valid_id, valid_year)
   const Entity* valid_in = nullptr;
   std::string valid_id;
@@ -819,22 +841,13 @@ void Extractor::Extract(Document& doc) const {
 
     // --- subject ---
     auto subject_ok = [&](const EntityRef& r) {
-      if (!IsSubjectEntity(*r.m) || r.m->city_of) return false;
-      // "hợp nhất tỉnh Quảng Ngãi và tỉnh Kon Tum": predecessors, not the subject.
-      if (LastBefore(x.words, r.span.begin >= 60 ? r.span.begin - 60 : 0, r.span.begin,
-                     [](const LexMention& w) { return w.category == LexCategory::kMerger; })) {
-        return false;
-      }
-      // "khu vực ĐBSCL" after a rank is its scope, not its subject.
-      const LexMention* sc = LastBefore(x.words, r.span.begin >= 24 ? r.span.begin - 24 : 0, r.span.begin,
-                                        [](const LexMention& w) { return w.category == LexCategory::kScope; });
-      if (!(sc && sc->span.end + 2 >= r.span.begin && r.m->entity->kind == EntityKind::kRegion)) return true;
-      // "trung bình của 11 tỉnh, thành phố vùng Đồng bằng sông Hồng đạt 86,95%":
-      // the units of the region, taken together, are the region.
-      if (f.type == "rank" || f.type == "change") return false;
-      const LexMention* units = LastBefore(x.words, sc->span.begin >= 40 ? sc->span.begin - 40 : 0, sc->span.begin,
-                                           [](const LexMention& w) { return w.category == LexCategory::kAggregate; });
-      return units && units->span.end + 2 >= sc->span.begin && std::isdigit(static_cast<unsigned char>(text[units->span.begin]));
+      // Only the last step depends on the figure: the rest is memoized per
+      // mention (kUnitsOk / kUnitsNot: the scope case, units found or not).
+      int8_t& memo = subject_memo[static_cast<size_t>(&r - ents.data())];
+      if (memo == kUnknown) memo = subject_ok_part(r);
+      if (memo == kNo) return false;
+      if (memo == kYes) return true;
+      return f.type != "rank" && f.type != "change" && memo == kUnitsOk;
     };
     auto collective = [&](const LexMention& w) {
       // "của các tỉnh đạt 81,15%": a plural group, not the unit itself.

@@ -500,6 +500,7 @@ void Extractor::Extract(Document& doc) const {
   // --- the document's default subject ---
   {
     std::map<const Entity*, double> score;
+    std::string line_head;
     Span title = title_para < doc.paragraphs.size() ? doc.paragraphs[title_para] : Span{};
     size_t head_end = doc.paragraphs.size() > 6 ? doc.paragraphs[6].end : text.size();
     for (const EntityRef& r : ents) {
@@ -512,11 +513,14 @@ void Extractor::Extract(Document& doc) const {
       // Portal and publisher lines name the site's province.
       size_t ls = text.rfind('\n', m.begin);
       ls = ls == std::string_view::npos ? 0 : ls + 1;
-      std::string line_head = FoldVietnamese(text.substr(ls, m.begin - ls));
-      if (line_head.find("cong thong tin") != std::string::npos ||
-          line_head.find("trang thong tin") != std::string::npos ||
-          line_head.find("bao ") == 0) {
-        w += 3;
+      // Folding never lengthens text, and every marker has 4+ bytes: a
+      // shorter head cannot hold one. One buffer serves all mentions.
+      if (m.begin - ls >= 4) {
+        FoldVietnamese(text.substr(ls, m.begin - ls), &line_head);
+        if (line_head.find("cong thong tin") != std::string::npos ||
+            line_head.find("trang thong tin") != std::string::npos || line_head.compare(0, 4, "bao ") == 0) {
+          w += 3;
+        }
       }
       if (m.city_of) w *= 0.5;
       score[m.entity] += w;

@@ -520,7 +520,8 @@ static size_t RejoinOnce(Document& doc) {
   // are decoded on demand (left_decoded).
   bool have_left = false;
   bool left_decoded = false;
-  Run left;
+  size_t left_begin = 0, left_end = 0, left_size = 0;  // bytes; code points
+  Run left;  // its letters, once decoded
   char32_t before_left = 0;  // code point before `left` (0 at text start)
   char32_t before_before_left = 0;
   bool left_has_vowel = false;
@@ -548,19 +549,17 @@ static size_t RejoinOnce(Document& doc) {
     const char32_t run_before = prev_cp, run_before_before = prev_prev;
     const bool first_vowel = bits & kVowelByte;
     uint8_t seen = bits;          // the letter bits of all its code points
-    size_t count = 1;             // its code points
+    size_t extra = pos - start - 1;  // its bytes beyond one per code point
     char32_t last_non_ascii = c;  // its last code point decoded from >1 byte
-    char32_t after = 0;
-    while (pos < n) {
-      bits = kByteClass[s[pos]];
-      if (bits & (kVietByte | kOtherLetterByte)) {
+    char32_t after;
+    for (;;) {
+      // s[n] is the string's '\0', a non-letter: no bounds check needed.
+      while ((bits = kByteClass[s[pos]]) & (kVietByte | kOtherLetterByte)) {
         seen |= bits;
         ++pos;
-        ++count;
-        continue;
       }
       if (bits == 0) {
-        after = s[pos];
+        after = s[pos];  // 0 at the end of the text, as wanted
         break;
       }
       size_t q = pos;
@@ -571,11 +570,12 @@ static size_t RejoinOnce(Document& doc) {
         break;
       }
       seen |= bits;
+      extra += q - pos - 1;
       pos = q;
-      ++count;
       last_non_ascii = d;
     }
     const size_t run_end = pos;
+    const size_t count = run_end - start - extra;  // its code points
     // Decoding never takes an ASCII byte into a longer sequence, so an ASCII
     // last byte is the last code point.
     const char32_t last = s[run_end - 1] < 0x80 ? s[run_end - 1] : last_non_ascii;
@@ -584,41 +584,44 @@ static size_t RejoinOnce(Document& doc) {
     bool joined = false;
     // Digits glued to either piece, or a number before the left one ("5 m
     // ở": a unit), rule the pair out.
-    if (have_left && may_join && run_before == U' ' && left.end + 1 == start &&
-        left.size + count <= 7 && (first_vowel || !left_has_vowel || !has_vowel) &&
+    if (have_left && may_join && run_before == U' ' && left_end + 1 == start &&
+        left_size + count <= 7 && (first_vowel || !left_has_vowel || !has_vowel) &&
         !IsDigitCp(after) && !IsDigitCp(before_left) &&
         !(before_left == U' ' && IsDigitCp(before_before_left))) {
-      if (!left_decoded) DecodeRun(text, left.begin, left.end, &left);
+      if (!left_decoded) DecodeRun(text, left_begin, left_end, &left);
       left_decoded = true;
       Run run;
       DecodeRun(text, start, run_end, &run);
       if (MayJoin(left.view(), run.view())) {
-        WordInfo l = Analyse(left.view()), r = Analyse(run.view());
         char32_t both_buf[8];
         std::copy(left.letters, left.letters + left.size, both_buf);
         std::copy(run.letters, run.letters + run.size, both_buf + left.size);
         std::u32string_view both(both_buf, left.size + run.size);
+        // The joined form first: most pairs fail there, and the analyses
+        // are pure, so the pieces need none then.
         WordInfo j = Analyse(both);
-        bool label = l.letters == 1 && !l.has_vowel && l.shape == CaseShape::kCapitalized &&
-                     r.shape == CaseShape::kLower && before_left == U' ' &&
-                     LetterOf(before_before_left) && !LetterOf(before_before_left)->upper;
-        if (l.letters_only && r.letters_only && j.syllable && PlausibleCase(j.shape) &&
-            (!IsWord(l) || !IsWord(r)) && !label) {
-          deletions.push_back(left.end);
+        if (j.syllable && PlausibleCase(j.shape)) {
+          WordInfo l = Analyse(left.view()), r = Analyse(run.view());
+          bool label = l.letters == 1 && !l.has_vowel && l.shape == CaseShape::kCapitalized &&
+                       r.shape == CaseShape::kLower && before_left == U' ' &&
+                       LetterOf(before_before_left) && !LetterOf(before_before_left)->upper;
+          joined = l.letters_only && r.letters_only && (!IsWord(l) || !IsWord(r)) && !label;
+        }
+        if (joined) {
+          deletions.push_back(left_end);
           std::copy(both.begin(), both.end(), left.letters);
-          left.size = both.size();
-          left.end = run_end;
+          left.size = left_size = both.size();
+          left_end = run_end;
           left_has_vowel = left_has_vowel || has_vowel;
-          joined = true;
         }
       }
     }
     if (!joined) {
       // A run that may not join cannot be the left piece either: forget it.
       have_left = may_join;
-      left.begin = start;
-      left.end = run_end;
-      left.size = count;
+      left_begin = start;
+      left_end = run_end;
+      left_size = count;
       left_decoded = false;
       left_has_vowel = has_vowel;
       before_left = run_before;

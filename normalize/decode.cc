@@ -106,8 +106,22 @@ Utf8Scan ScanUtf8(std::string_view s) {
       i += 8;
       continue;
     }
-    if (static_cast<uint8_t>(s[i]) < 0x80) {
+    const auto b0 = static_cast<uint8_t>(s[i]);
+    if (b0 < 0x80) {
       ++i;
+      continue;
+    }
+    // Inline, the forms of the Vietnamese letters (2 bytes, and 3 bytes led
+    // by E1), on which Utf8SequenceLength returns the same.
+    auto continuation = [&](size_t k) { return (static_cast<uint8_t>(s[k]) & 0xC0) == 0x80; };
+    if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < s.size() && continuation(i + 1)) {
+      ++scan.multibyte;
+      i += 2;
+      continue;
+    }
+    if (b0 == 0xE1 && i + 2 < s.size() && continuation(i + 1) && continuation(i + 2)) {
+      ++scan.multibyte;
+      i += 3;
       continue;
     }
     size_t len = Utf8SequenceLength(s, i);

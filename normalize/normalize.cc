@@ -3,6 +3,8 @@
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 
 #include <string>
 #include <string_view>
@@ -351,6 +353,18 @@ class Normalizer {
   int ws_newlines_ = 0;
 };
 
+// True if code point `c`, decoded from `len` bytes, is well-formed UTF-8 and
+// has NFC_Quick_Check=Yes and combining class 0.
+bool NfcInert(char32_t c, size_t len) {
+  const bool well_formed = (len == 2 && c >= 0x80 && c < 0x800) ||
+                           (len == 3 && c >= 0x800 && c < 0x10000 && (c < 0xD800 || c > 0xDFFF)) ||
+                           (len == 4 && c >= 0x10000 && c <= 0x10FFFF);
+  if (!well_formed) return false;
+  const auto u = static_cast<UChar32>(c);
+  return u_getIntPropertyValue(u, UCHAR_NFC_QUICK_CHECK) == UNORM_YES &&
+         u_getCombiningClass(u) == 0;
+}
+
 // If NormalizeText would only drop `text`'s trailing spaces and newlines,
 // returns the length of what it keeps; otherwise npos. That holds when the
 // text starts with no whitespace, every character is kept unchanged (plain
@@ -359,13 +373,19 @@ class Normalizer {
 // space beside them, and the whole is NFC. Checking NFC on the whole instead
 // of run by run gives the same answer: runs are separated by ' ' and '\n',
 // which compose with nothing and have combining class 0.
+//
+// The NFC check is needed only if some character may change or interact
+// under NFC: a string whose characters all have NFC_Quick_Check=Yes and
+// combining class 0 is NFC. All of U+00C0..U+02BF and U+1E00..U+1EFF are
+// such (normalize_test checks it against ICU); other characters are looked
+// up when well-formed, and otherwise leave the check to ICU.
 size_t UnchangedPrefix(std::string_view text, const icu::Normalizer2* nfc) {
   size_t end = text.size();
   while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\n')) --end;
   if (end == 0) return std::string_view::npos;
   const std::string_view body = text.substr(0, end);
   if (body[0] == ' ' || body[0] == '\n') return std::string_view::npos;
-  bool ascii = true;
+  bool check_nfc = false;
   size_t pos = 0;
   // body ends in a non-space, so body[pos + 1] after a space or newline and
   // body[pos + 2] after two newlines exist.
@@ -388,13 +408,11 @@ size_t UnchangedPrefix(std::string_view text, const icu::Normalizer2* nfc) {
     } else if (byte >= 0xC3 && byte <= 0xCA && pos + 1 < end &&
                (static_cast<unsigned char>(body[pos + 1]) & 0xC0) == 0x80) {
       pos += 2;  // U+00C0..U+02BF: all kept
-      ascii = false;
     } else if (byte == 0xE1 && pos + 2 < end &&
                static_cast<unsigned char>(body[pos + 1]) >= 0xB8 &&
                static_cast<unsigned char>(body[pos + 1]) <= 0xBB &&
                (static_cast<unsigned char>(body[pos + 2]) & 0xC0) == 0x80) {
       pos += 3;  // U+1E00..U+1EFF (Vietnamese ạ..ỹ): all kept
-      ascii = false;
     } else {
       const size_t begin = pos;
       const char32_t c = DecodeUtf8NonAscii(body, &pos);
@@ -402,10 +420,10 @@ size_t UnchangedPrefix(std::string_view text, const icu::Normalizer2* nfc) {
         return std::string_view::npos;  // an invalid byte
       }
       if (ClassifyNonAscii(c).action != Action::kKeep) return std::string_view::npos;
-      ascii = false;
+      if (!check_nfc && !NfcInert(c, pos - begin)) check_nfc = true;
     }
   }
-  if (!ascii && nfc != nullptr) {
+  if (check_nfc && nfc != nullptr) {
     UErrorCode status = U_ZERO_ERROR;
     const bool yes = nfc->isNormalizedUTF8(
         icu::StringPiece(body.data(), static_cast<int32_t>(body.size())), status);

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
 #include <chrono>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace chiso {
@@ -103,6 +106,32 @@ INSTANTIATE_TEST_SUITE_P(Rules, NormalizeCaseTest, testing::ValuesIn(Cases()),
                          [](const testing::TestParamInfo<Case>& info) {
                            return std::string(info.param.name);
                          });
+
+// UnchangedPrefix skips the NFC check for U+00C0..U+02BF and U+1E00..U+1EFF:
+// every one must have NFC_Quick_Check=Yes and combining class 0.
+TEST(NormalizeTextTest, FastRangesAreNfcInert) {
+  for (auto [lo, hi] : {std::pair<UChar32, UChar32>{0xC0, 0x2BF}, {0x1E00, 0x1EFF}}) {
+    for (UChar32 c = lo; c <= hi; ++c) {
+      EXPECT_EQ(u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK), UNORM_YES) << std::hex << c;
+      EXPECT_EQ(u_getCombiningClass(c), 0) << std::hex << c;
+    }
+  }
+}
+
+// A clean text with a character that composes with the one before it (or
+// must be reordered) still gets composed, with and without other non-ASCII.
+TEST(NormalizeTextTest, CleanTextWithCombiningMarksIsComposed) {
+  for (std::string text : {"hoa\xCC\x80 xanh", "\xE1\xBB\x9D hoa\xCC\x80", "a\xCC\xA3\xCC\x82 b",
+                           "a\xCC\x82\xCC\xA3 b\xE1\xBB\x9D"}) {
+    Document d;
+    d.text = text;
+    NormalizeText(d);
+    UErrorCode st = U_ZERO_ERROR;
+    std::string want;
+    icu::Normalizer2::getNFCInstance(st)->normalize(icu::UnicodeString::fromUTF8(text), st).toUTF8String(want);
+    EXPECT_EQ(d.text, want) << text;
+  }
+}
 
 TEST(NormalizeTextTest, NfdTwinGivesIdenticalBytes) {
   const std::vector<std::string> texts = {

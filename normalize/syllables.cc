@@ -332,6 +332,56 @@ bool MayJoin(std::u32string_view left, std::u32string_view right) {
   return r0->vowel || !HasVowel(left) || !HasVowel(right);
 }
 
+// RejoinOnce's byte table: what an ASCII byte is (a Vietnamese letter, another
+// letter, neither), or that it starts a longer code point; plus a vowel bit.
+enum : uint8_t { kVietByte = 1, kOtherLetterByte = 2, kHighByte = 4, kVowelByte = 8 };
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    if (b >= 0x80) {
+      t[b] = kHighByte;
+    } else if (kLetters[b].base != 0) {
+      t[b] = kVietByte | (kLetters[b].vowel ? kVowelByte : 0);
+    } else if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {  // IsLetterCp
+      t[b] = kOtherLetterByte;
+    }
+  }
+  return t;
+}();
+
+// The letter bits of code point `c` (>= 0x80 or not), as kByteClass has
+// them for ASCII; 0 if it is not a letter (IsLetterCp).
+inline uint8_t LetterBits(char32_t c) {
+  if (const Letter* l = LetterOf(c)) return kVietByte | (l->vowel ? kVowelByte : 0);
+  return IsLetterCp(c) ? kOtherLetterByte : 0;
+}
+
+// DecodeUtf8NonAscii with the 2-byte and the U+1xxx 3-byte forms (all the
+// Vietnamese letters) inline. REQUIRES: s[*pos] >= 0x80.
+inline char32_t DecodeHigh(std::string_view text, size_t* pos) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t p = *pos, n = text.size();
+  const unsigned b = s[p];
+  if (b >= 0xC2 && b <= 0xDF && p + 1 < n && (s[p + 1] & 0xC0) == 0x80) {
+    *pos = p + 2;
+    return (char32_t{b} & 0x1F) << 6 | (s[p + 1] & 0x3F);
+  }
+  if (b == 0xE1 && p + 2 < n && (s[p + 1] & 0xC0) == 0x80 && (s[p + 2] & 0xC0) == 0x80) {
+    *pos = p + 3;
+    return char32_t{0x1000} | (s[p + 1] & 0x3F) << 6 | (s[p + 2] & 0x3F);
+  }
+  return DecodeUtf8NonAscii(text, pos);
+}
+
+// Fills run->letters with the code points of text[begin, end) (a run of at
+// most 16 letters) and sets run->size.
+void DecodeRun(std::string_view text, size_t begin, size_t end, Run* run) {
+  run->size = 0;
+  run->begin = begin;
+  run->end = end;
+  while (begin < end) run->Push(DecodeUtf8(text, &begin));
+}
+
 }  // namespace
 
 bool IsVietnameseSyllable(std::string_view word) {
@@ -348,8 +398,31 @@ bool IsVietnameseSyllable(std::string_view word) {
   return Analyse(cps).syllable;
 }
 
-// One pass; returns how many spaces it removed.
-static size_t RejoinOnce(Document& doc) {
+// Deletes the bytes at `deletions` (ascending) from doc.text and composes
+// doc.source_map; returns how many.
+static size_t ApplyDeletions(Document& doc, const std::vector<size_t>& deletions) {
+  const std::string& text = doc.text;
+  if (deletions.empty()) return 0;
+
+  std::string out;
+  out.reserve(text.size() - deletions.size());
+  OffsetMap map;
+  size_t from = 0;
+  for (size_t d : deletions) {
+    out.append(text, from, d - from);
+    from = d + 1;
+    map.Add(out.size(), from);
+  }
+  out.append(text, from, std::string::npos);
+  doc.text = std::move(out);
+  doc.source_map = doc.source_map.identity() ? std::move(map) : map.Then(doc.source_map);
+  return deletions.size();
+}
+
+
+// The per-code-point pass RejoinOnce replaced; kept as the reference for
+// the differential test (RejoinSplitSyllablesReference).
+static size_t RejoinOnceReference(Document& doc) {
   const std::string& text = doc.text;
   // Positions (bytes of doc.text) of the spaces to delete, ascending.
   std::vector<size_t> deletions;
@@ -424,21 +497,142 @@ static size_t RejoinOnce(Document& doc) {
     // Only a single ' ' between two runs can join them.
     if (!(after == U' ')) left.reset();
   }
-  if (deletions.empty()) return 0;
+  return ApplyDeletions(doc, deletions);
+}
 
-  std::string out;
-  out.reserve(text.size() - deletions.size());
-  OffsetMap map;
-  size_t from = 0;
-  for (size_t d : deletions) {
-    out.append(text, from, d - from);
-    from = d + 1;
-    map.Add(out.size(), from);
+// One pass; returns how many spaces it removed. Scans bytes, not code
+// points: only a run of at most 6 Vietnamese letters followed or preceded by
+// one ' ' can take part in a join (MayJoin needs 7 letters together, Analyse
+// letters_only), so other runs are only measured, and the letters of a run
+// are decoded only when it meets such a neighbour. The conditions on a
+// candidate pair are RejoinOnceReference's, unchanged.
+static size_t RejoinOnce(Document& doc) {
+  const std::string& text = doc.text;
+  const size_t n = text.size();
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  // Positions (bytes of doc.text) of the spaces to delete, ascending.
+  std::vector<size_t> deletions;
+
+  size_t pos = 0;
+  char32_t prev_cp = 0;    // code point before the current one
+  char32_t prev_prev = 0;  // and the one before that
+  // The last run, if it may join and only one space follows it; its letters
+  // are decoded on demand (left_decoded).
+  bool have_left = false;
+  bool left_decoded = false;
+  size_t left_begin = 0, left_end = 0, left_size = 0;  // bytes; code points
+  Run left;  // its letters, once decoded
+  char32_t before_left = 0;  // code point before `left` (0 at text start)
+  char32_t before_before_left = 0;
+  bool left_has_vowel = false;
+  while (pos < n) {
+    const size_t start = pos;
+    uint8_t bits = kByteClass[s[pos]];
+    char32_t c;
+    if (bits == 0) {
+      prev_prev = prev_cp;
+      prev_cp = s[pos++];
+      continue;
+    }
+    if (bits == kHighByte) {
+      c = DecodeHigh(text, &pos);
+      bits = LetterBits(c);
+      if (bits == 0) {
+        prev_prev = prev_cp;
+        prev_cp = c;
+        continue;
+      }
+    } else {
+      c = s[pos++];
+    }
+    // A run of letters starts at `start`.
+    const char32_t run_before = prev_cp, run_before_before = prev_prev;
+    const bool first_vowel = bits & kVowelByte;
+    uint8_t seen = bits;          // the letter bits of all its code points
+    size_t extra = pos - start - 1;  // its bytes beyond one per code point
+    char32_t last_non_ascii = c;  // its last code point decoded from >1 byte
+    char32_t after;
+    for (;;) {
+      // s[n] is the string's '\0', a non-letter: no bounds check needed.
+      while ((bits = kByteClass[s[pos]]) & (kVietByte | kOtherLetterByte)) {
+        seen |= bits;
+        ++pos;
+      }
+      if (bits == 0) {
+        after = s[pos];  // 0 at the end of the text, as wanted
+        break;
+      }
+      size_t q = pos;
+      const char32_t d = DecodeHigh(text, &q);
+      bits = LetterBits(d);
+      if (bits == 0) {
+        after = d;
+        break;
+      }
+      seen |= bits;
+      extra += q - pos - 1;
+      pos = q;
+      last_non_ascii = d;
+    }
+    const size_t run_end = pos;
+    const size_t count = run_end - start - extra;  // its code points
+    // Decoding never takes an ASCII byte into a longer sequence, so an ASCII
+    // last byte is the last code point.
+    const char32_t last = s[run_end - 1] < 0x80 ? s[run_end - 1] : last_non_ascii;
+    const bool may_join = !(seen & kOtherLetterByte) && count <= 6;
+    const bool has_vowel = seen & kVowelByte;
+    bool joined = false;
+    // Digits glued to either piece, or a number before the left one ("5 m
+    // ở": a unit), rule the pair out.
+    if (have_left && may_join && run_before == U' ' && left_end + 1 == start &&
+        left_size + count <= 7 && (first_vowel || !left_has_vowel || !has_vowel) &&
+        !IsDigitCp(after) && !IsDigitCp(before_left) &&
+        !(before_left == U' ' && IsDigitCp(before_before_left))) {
+      if (!left_decoded) DecodeRun(text, left_begin, left_end, &left);
+      left_decoded = true;
+      Run run;
+      DecodeRun(text, start, run_end, &run);
+      if (MayJoin(left.view(), run.view())) {
+        char32_t both_buf[8];
+        std::copy(left.letters, left.letters + left.size, both_buf);
+        std::copy(run.letters, run.letters + run.size, both_buf + left.size);
+        std::u32string_view both(both_buf, left.size + run.size);
+        // The joined form first: most pairs fail there, and the analyses
+        // are pure, so the pieces need none then.
+        WordInfo j = Analyse(both);
+        if (j.syllable && PlausibleCase(j.shape)) {
+          WordInfo l = Analyse(left.view()), r = Analyse(run.view());
+          bool label = l.letters == 1 && !l.has_vowel && l.shape == CaseShape::kCapitalized &&
+                       r.shape == CaseShape::kLower && before_left == U' ' &&
+                       LetterOf(before_before_left) && !LetterOf(before_before_left)->upper;
+          joined = l.letters_only && r.letters_only && (!IsWord(l) || !IsWord(r)) && !label;
+        }
+        if (joined) {
+          deletions.push_back(left_end);
+          std::copy(both.begin(), both.end(), left.letters);
+          left.size = left_size = both.size();
+          left_end = run_end;
+          left_has_vowel = left_has_vowel || has_vowel;
+        }
+      }
+    }
+    if (!joined) {
+      // A run that may not join cannot be the left piece either: forget it.
+      have_left = may_join;
+      left_begin = start;
+      left_end = run_end;
+      left_size = count;
+      left_decoded = false;
+      left_has_vowel = has_vowel;
+      before_left = run_before;
+      before_before_left = run_before_before;
+    }
+    prev_prev = 0;
+    prev_cp = last;
+    // Only a single ' ' between two runs can join them.
+    if (after != U' ') have_left = false;
   }
-  out.append(text, from, std::string::npos);
-  doc.text = std::move(out);
-  doc.source_map = doc.source_map.identity() ? std::move(map) : map.Then(doc.source_map);
-  return deletions.size();
+  return ApplyDeletions(doc, deletions);
 }
 
 void RejoinSplitSyllables(Document& doc) {
@@ -453,5 +647,22 @@ void RejoinSplitSyllables(Document& doc) {
   if (joined == 0) return;
   doc.Warn("syllable_rejoined", std::to_string(joined) + " syllable(s) split by a stray space re-joined");
 }
+
+namespace internal {
+
+void RejoinSplitSyllablesReference(Document& doc) {
+  // A join can make a new joinable pair; repeat to a fixed point so the pass
+  // is idempotent (found by decode_normalize_fuzz). Each pass removes a space.
+  size_t joined = 0;
+  for (int pass = 0; pass < 64; ++pass) {
+    size_t n = RejoinOnceReference(doc);
+    if (n == 0) break;
+    joined += n;
+  }
+  if (joined == 0) return;
+  doc.Warn("syllable_rejoined", std::to_string(joined) + " syllable(s) split by a stray space re-joined");
+}
+
+}  // namespace internal
 
 }  // namespace chiso

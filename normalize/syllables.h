@@ -56,6 +56,12 @@ bool IsVietnameseSyllable(std::string_view word);
 // splitting: paragraphs, sentences and figures are not adjusted. Cost: O(n).
 void RejoinSplitSyllables(Document& doc);
 
+namespace internal {
+// RejoinSplitSyllables with the plain per-code-point scan it was first
+// written with; the reference of its differential test. Same result.
+void RejoinSplitSyllablesReference(Document& doc);
+}  // namespace internal
+
 }  // namespace chiso
 
 #endif  // CHISO_NORMALIZE_SYLLABLES_H_

@@ -9,12 +9,9 @@
 #include <unicode/ustring.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,6 +21,7 @@
 #include "normalize/normalize.h"
 #include "normalize/sentences.h"
 #include "normalize/syllables.h"
+#include "tests/corpus_files.h"
 
 namespace chiso {
 namespace {
@@ -168,24 +166,16 @@ TEST(FastSentenceBreaksTest, AgreesWithIcuOnGeneratedDocuments) {
 TEST(FastSentenceBreaksTest, AgreesWithIcuOnCorpusDocuments) {
   IcuBreaks icu;
   Tally tally;
-  int files = 0;
-  for (const char* dir : {CHISO_SOURCE_DIR "/corpus", CHISO_SHARED_DIR "/corpus/seeds"}) {
-    if (!std::filesystem::is_directory(dir)) continue;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".txt") continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::ostringstream bytes;
-      bytes << in.rdbuf();
-      ++files;
-      // Raw too: bytes in legacy encodings must be declined or agree.
-      for (const std::string& text : {Normalized(bytes.str()), bytes.str()}) {
-        for (const std::string& line : Lines(text)) {
-          Check(icu, line, &tally);
-          if (HasFatalFailure()) return;
-        }
+  const int files = testing_support::ForEachCorpusText([&](const std::string&, const std::string& bytes) {
+    // Raw too: bytes in legacy encodings must be declined or agree.
+    for (const std::string& text : {Normalized(bytes), bytes}) {
+      for (const std::string& line : Lines(text)) {
+        Check(icu, line, &tally);
+        if (HasFatalFailure()) return false;
       }
     }
-  }
+    return true;
+  });
   Report("corpus", tally);
   EXPECT_GT(files, 50);
 }

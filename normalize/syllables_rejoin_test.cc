@@ -6,10 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +15,7 @@
 #include "normalize/decode.h"
 #include "normalize/normalize.h"
 #include "normalize/syllables.h"
+#include "tests/corpus_files.h"
 
 namespace chiso {
 namespace {
@@ -103,24 +101,14 @@ TEST(RejoinDifferentialTest, GeneratedDocuments) {
 }
 
 TEST(RejoinDifferentialTest, CorpusDocuments) {
-  int files = 0;
-  for (const char* dir : {CHISO_SOURCE_DIR "/corpus", CHISO_SHARED_DIR "/corpus/seeds"}) {
-    if (!std::filesystem::is_directory(dir)) continue;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".txt") continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::ostringstream bytes;
-      bytes << in.rdbuf();
-      ++files;
-      const std::string name = entry.path().string();
-      ExpectSame(Normalized(bytes.str()), name);
-      // Raw too: not normalized, legacy encodings, invalid UTF-8.
-      Document raw;
-      raw.text = bytes.str();
-      ExpectSame(raw, name + " (raw)");
-      if (HasFailure()) return;
-    }
-  }
+  const int files = testing_support::ForEachCorpusText([&](const std::string& name, const std::string& bytes) {
+    ExpectSame(Normalized(bytes), name);
+    // Raw too: not normalized, legacy encodings, invalid UTF-8.
+    Document raw;
+    raw.text = bytes;
+    ExpectSame(raw, name + " (raw)");
+    return !HasFailure();
+  });
   EXPECT_GT(files, 50);
 }
 

@@ -243,6 +243,20 @@ class LineWriter {
     out_.append(buf, n);
   }
   void String(std::string_view s) { AppendJsonString(s, &out_); }
+  // The figures of one sentence come one after another and each repeats its
+  // text: the same bytes found plain once are not checked again.
+  void Sentence(std::string_view s) {
+    if (s.data() != plain_sentence_.data() || s.size() != plain_sentence_.size()) {
+      if (!IsPlain(s)) {
+        String(s);
+        return;
+      }
+      plain_sentence_ = s;
+    }
+    out_.push_back('"');
+    out_.append(s);
+    out_.push_back('"');
+  }
   void NullableString(const std::string& s) {
     if (s.empty()) Raw("null");
     else String(s);
@@ -365,7 +379,7 @@ class LineWriter {
     Key("text");
     String(doc.Slice(span));
     Key("sentence");
-    String(doc.Slice(sentence));
+    Sentence(doc.Slice(sentence));
     Key("page");
     NullableInt(f.page);
     Key("rule");
@@ -377,6 +391,7 @@ class LineWriter {
 
  private:
   std::string& out_;
+  std::string_view plain_sentence_;  // into the document being written
 };
 
 }  // namespace

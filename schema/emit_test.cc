@@ -249,6 +249,28 @@ std::string DomLine(const Document& doc) {
   return ToJson(doc).dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
+// Figures of one sentence repeat its text; the line writer checks it once.
+// Same sentence twice, plain then not plain, then a different span with the
+// same start: each must still be written as the DOM writes it.
+TEST(EmitTest, RepeatedSentencesMatchTheDom) {
+  Document doc = MakeDoc();
+  doc.text = "Tỉnh đạt 84,67% \"điểm\".\nMột\x01 hai.";
+  doc.figures.clear();
+  const size_t nl = doc.text.find('\n');
+  for (Span sentence : {Span{0, nl}, Span{0, nl}, Span{nl + 1, doc.text.size()},
+                        Span{nl + 1, doc.text.size()}, Span{0, 10}, Span{0, nl}}) {
+    Figure f;
+    f.type = "score";
+    f.value = 84.67;
+    f.span = {9, 15};
+    f.sentence = sentence;
+    doc.figures.push_back(f);
+  }
+  std::string line;
+  AppendJsonLine(doc, &line);
+  EXPECT_EQ(line, DomLine(doc));
+}
+
 // Random documents: strings with quotes, backslashes, control bytes, DEL,
 // and every kind of malformed UTF-8 (stray continuation, overlong, surrogate,
 // above U+10FFFF, truncated); numbers at the edges; every figure type; every

@@ -5,7 +5,6 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
-#include <atomic>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -98,7 +97,7 @@ struct Lexicon::YearSets {
   std::once_flag once[2], scanner_once[2];
   std::unique_ptr<RE2::Set> sets[2];  // [0] as written, [1] folded
   std::unique_ptr<MultiScanner> scanners[2];
-  std::atomic<size_t> bytes_seen{0};
+  ScannerSwitch scanner_switch;
 
   // nullptr if the set failed to build: then every pattern is scanned.
   const RE2::Set* Get(bool folded) {
@@ -288,12 +287,7 @@ void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out, Yea
   out->clear();
   std::string_view t = scan.text;
   if (path == YearPath::kAuto) {
-    // Like RuleSet::Match: the scanner's two compilations (~30M instructions,
-    // 14M more than the set) would lengthen start-up; a run pays for them
-    // only once it has enough text for the faster scan to win them back.
-    const size_t seen =
-        year_sets_->bytes_seen.fetch_add(t.size(), std::memory_order_relaxed) + t.size();
-    path = seen >= kYearScannerAfter ? YearPath::kSinglePass : YearPath::kPerPattern;
+    path = year_sets_->scanner_switch.Count(t.size()) ? YearPath::kSinglePass : YearPath::kPerPattern;
   }
   const MultiScanner* scanner =
       path == YearPath::kSinglePass ? year_sets_->Scanner(scan.folded) : nullptr;

@@ -74,10 +74,9 @@ class Lexicon {
   //                pattern matches and only those run there (MultiScanner:
   //                ~35% fewer instructions once warm, but its two RE2s
   //                compile on first use, ~30M instructions);
-  //   kAuto        kPerPattern until the run has scanned kYearScannerAfter
-  //                bytes, so that start-up stays as cheap as it was.
+  //   kAuto        kPerPattern until the run has scanned 256 KB
+  //                (ScannerSwitch), so that start-up stays as cheap as it was.
   enum class YearPath { kAuto, kPerPattern, kSinglePass };
-  static constexpr size_t kYearScannerAfter = 256 * 1024;
   // Year mentions in text order; a year inside a period or a date is marked so.
   void FindYears(const ScanText& scan, std::vector<YearMention>* out,
                  YearPath path = YearPath::kAuto) const;

@@ -18,6 +18,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,6 +66,23 @@ class MultiScanner {
   // ^, \b and [^\d] at the offset see the same left context as in the text.
   std::unique_ptr<RE2::Set> at_;
   bool ok_ = false;
+};
+
+// When a MultiScanner is worth building. Its two RE2s compile on first use
+// (~30-40M instructions, ~10 ms), which a run over a few small documents
+// would pay on its critical path (start-up target: 20 ms); the per-pattern
+// way (one RE2::Set pass, then each pattern that hit scans the text) gives
+// the same matches. Callers switch once the run has scanned kAfterBytes.
+class ScannerSwitch {
+ public:
+  static constexpr size_t kAfterBytes = 256 * 1024;
+  // Counts `bytes` more scanned; true once the run has scanned kAfterBytes.
+  bool Count(size_t bytes) {
+    return seen_.fetch_add(bytes, std::memory_order_relaxed) + bytes >= kAfterBytes;
+  }
+
+ private:
+  std::atomic<size_t> seen_{0};
 };
 
 }  // namespace chiso

@@ -5,7 +5,6 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -302,7 +301,7 @@ struct RuleSet::Impl {
   // The single-pass scanners (see MultiScanner), compiled on first use.
   std::once_flag original_once, folded_once;
   std::unique_ptr<MultiScanner> original, folded_scanner;
-  std::atomic<size_t> bytes_seen{0};
+  ScannerSwitch scanner_switch;
 
   const RE2::Set* PerRuleSet(bool folded_text) {
     if (!folded_text) return set_original.get();
@@ -687,13 +686,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
   thread_local std::vector<int> cand_rule;
   cand_rule.clear();
   if (path == MatchPath::kAuto) {
-    // The single-pass scanner costs two more RE2 compilations (~40M
-    // instructions, ~10 ms), which a run over a few small documents would pay
-    // on its critical path (start-up target: 20 ms). It is built once the run
-    // has matched kScannerAfter bytes; until then each rule that the set says
-    // matches scans the text itself. Both give the same candidates.
-    const size_t seen = impl_->bytes_seen.fetch_add(t.size(), std::memory_order_relaxed) + t.size();
-    path = seen >= kScannerAfter ? MatchPath::kSinglePass : MatchPath::kPerRule;
+    path = impl_->scanner_switch.Count(t.size()) ? MatchPath::kSinglePass : MatchPath::kPerRule;
   }
   if (path == MatchPath::kSinglePass) {
     if (const MultiScanner* scanner = impl_->ScannerFor(scan.folded, rules_)) {

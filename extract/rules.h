@@ -120,9 +120,8 @@ class RuleSet {
   //   kSinglePass  one pass of all the patterns stops where some rule
   //                matches, and only those rules run there, anchored (~1.5x
   //                faster, but its two RE2s compile on first use, ~10 ms);
-  //   kAuto        kPerRule until the run has matched kScannerAfter bytes.
+  //   kAuto        kPerRule until the run has matched 256 KB (ScannerSwitch).
   enum class MatchPath { kAuto, kPerRule, kSinglePass };
-  static constexpr size_t kScannerAfter = 256 * 1024;
 
   // Appends every candidate found in `scan` (a view of one document's text)
   // to `out`, in text order; spans are offsets into the document's text.

@@ -635,33 +635,25 @@ static size_t RejoinOnce(Document& doc) {
   return ApplyDeletions(doc, deletions);
 }
 
-void RejoinSplitSyllables(Document& doc) {
-  // A join can make a new joinable pair; repeat to a fixed point so the pass
-  // is idempotent (found by decode_normalize_fuzz). Each pass removes a space.
+// Runs `once` to a fixed point: a join can make a new joinable pair, and the
+// result must be idempotent (found by decode_normalize_fuzz). Each pass
+// removes a space.
+static void RejoinToFixedPoint(Document& doc, size_t (*once)(Document&)) {
   size_t joined = 0;
   for (int pass = 0; pass < 64; ++pass) {
-    size_t n = RejoinOnce(doc);
+    size_t n = once(doc);
     if (n == 0) break;
     joined += n;
   }
   if (joined == 0) return;
   doc.Warn("syllable_rejoined", std::to_string(joined) + " syllable(s) split by a stray space re-joined");
 }
+
+void RejoinSplitSyllables(Document& doc) { RejoinToFixedPoint(doc, RejoinOnce); }
 
 namespace internal {
 
-void RejoinSplitSyllablesReference(Document& doc) {
-  // A join can make a new joinable pair; repeat to a fixed point so the pass
-  // is idempotent (found by decode_normalize_fuzz). Each pass removes a space.
-  size_t joined = 0;
-  for (int pass = 0; pass < 64; ++pass) {
-    size_t n = RejoinOnceReference(doc);
-    if (n == 0) break;
-    joined += n;
-  }
-  if (joined == 0) return;
-  doc.Warn("syllable_rejoined", std::to_string(joined) + " syllable(s) split by a stray space re-joined");
-}
+void RejoinSplitSyllablesReference(Document& doc) { RejoinToFixedPoint(doc, RejoinOnceReference); }
 
 }  // namespace internal
 

@@ -33,20 +33,21 @@ const Figure* Find(const Document& d, const std::string& type, double value) {
   return nullptr;
 }
 
-fs::path RuleDirWith(const std::string& name, const std::string& body) {
+// Loads a rules directory holding the real macros and `body` as its one
+// rule file.
+Status LoadRuleFile(const std::string& name, const std::string& body) {
   fs::path dir = fs::temp_directory_path() / ("chiso_rules_" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   fs::copy_file(fs::path(CHISO_SOURCE_DIR) / "extract/rules/macros.json", dir / "macros.json");
   std::ofstream(dir / "bad.json") << body;
-  return dir;
+  std::unique_ptr<RuleSet> rs;
+  return RuleSet::Load(dir.string(), &rs);
 }
 
 TEST(RuleFiles, BadPatternFailsWithFileRuleAndRe2Message) {
-  fs::path dir = RuleDirWith("badre", R"js({"rules": [{"id": "x.broken", "type": "score",
+  Status s = LoadRuleFile("badre", R"js({"rules": [{"id": "x.broken", "type": "score",
     "pattern": "(?P<value>{NUM}", "examples": [{"text": "a"}, {"text": "b"}]}]})js");
-  std::unique_ptr<RuleSet> rs;
-  Status s = RuleSet::Load(dir.string(), &rs);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("bad.json"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("x.broken"), std::string::npos) << s.message();
@@ -55,31 +56,26 @@ TEST(RuleFiles, BadPatternFailsWithFileRuleAndRe2Message) {
 
 TEST(RuleFiles, PatternClosingAGroupItNeverOpenedIsRejected) {
   // Valid once wrapped in "(?:...)", as the rules are when scanned together.
-  fs::path dir = RuleDirWith("unbalanced", R"js({"rules": [{"id": "x.open", "type": "count",
+  Status s = LoadRuleFile("unbalanced", R"js({"rules": [{"id": "x.open", "type": "count",
     "pattern": "(?P<value>\\d+) hồ)|(sơ", "examples": [{"text": "a"}, {"text": "b"}]}]})js");
-  std::unique_ptr<RuleSet> rs;
-  Status s = RuleSet::Load(dir.string(), &rs);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("x.open"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("unexpected )"), std::string::npos) << s.message();
 }
 
 TEST(RuleFiles, RuleWithoutTwoExamplesIsRejected) {
-  fs::path dir = RuleDirWith("noex", R"js({"rules": [{"id": "x.lonely", "type": "count",
+  Status s = LoadRuleFile("noex", R"js({"rules": [{"id": "x.lonely", "type": "count",
     "pattern": "(?P<value>{INT}) hồ sơ", "examples": [{"text": "a"}]}]})js");
-  std::unique_ptr<RuleSet> rs;
-  Status s = RuleSet::Load(dir.string(), &rs);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("x.lonely: needs at least two examples"), std::string::npos) << s.message();
 }
 
 TEST(RuleFiles, UnknownMacroAndFieldAreRejected) {
-  std::unique_ptr<RuleSet> rs;
-  Status s = RuleSet::Load(RuleDirWith("macro", R"js({"rules": [{"id": "x.m", "type": "count",
-    "pattern": "{NOPE}", "examples": [{"text": "a"}, {"text": "b"}]}]})js").string(), &rs);
+  Status s = LoadRuleFile("macro", R"js({"rules": [{"id": "x.m", "type": "count",
+    "pattern": "{NOPE}", "examples": [{"text": "a"}, {"text": "b"}]}]})js");
   EXPECT_NE(s.message().find("unknown macro {NOPE}"), std::string::npos) << s.message();
-  s = RuleSet::Load(RuleDirWith("field", R"js({"rules": [{"id": "x.f", "type": "count",
-    "pattern": "(?P<value>\\d+) (?P<colour>\\w+)", "examples": [{"text": "a"}, {"text": "b"}]}]})js").string(), &rs);
+  s = LoadRuleFile("field", R"js({"rules": [{"id": "x.f", "type": "count",
+    "pattern": "(?P<value>\\d+) (?P<colour>\\w+)", "examples": [{"text": "a"}, {"text": "b"}]}]})js");
   EXPECT_NE(s.message().find("unknown group"), std::string::npos) << s.message();
 }
 

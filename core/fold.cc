@@ -199,18 +199,30 @@ bool HasVietnameseDiacritics(std::string_view utf8) {
 
 std::string LowerKeepingMarks(std::string_view utf8, bool collapse_spaces) {
   std::string out;
-  out.reserve(utf8.size());
+  LowerKeepingMarks(utf8, collapse_spaces, &out);
+  return out;
+}
+
+void LowerKeepingMarks(std::string_view utf8, bool collapse_spaces, std::string* out) {
+  // Written through a pointer (a match's key in Lexicon::FindWords, per
+  // match): a code point of n bytes lowers to at most 3 bytes (an invalid
+  // byte gives U+FFFD), or to 4 from 4.
+  out->resize(3 * utf8.size());
+  char* const first = out->data();
+  char* w = first;
   size_t pos = 0;
   while (pos < utf8.size()) {
-    char32_t cp = DecodeUtf8(utf8, &pos);
-    if (collapse_spaces && cp == ' ' && !out.empty() && out.back() == ' ') continue;
-    if (cp < 0x80) {  // u_tolower on ASCII changes only A-Z
-      out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+    const auto b = static_cast<unsigned char>(utf8[pos]);
+    if (b < 0x80) {  // u_tolower on ASCII changes only A-Z
+      ++pos;
+      if (collapse_spaces && b == ' ' && w != first && w[-1] == ' ') continue;
+      *w++ = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
       continue;
     }
-    AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
+    const char32_t cp = DecodeUtf8NonAscii(utf8, &pos);
+    w += EncodeUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), w);
   }
-  return out;
+  out->resize(static_cast<size_t>(w - first));
 }
 
 }  // namespace chiso

@@ -34,6 +34,8 @@ bool HasVietnameseDiacritics(std::string_view utf8);
 // Lowercase with diacritics kept ("Tư pháp" stays apart from "từ"); with
 // `collapse_spaces`, runs of spaces become one.
 std::string LowerKeepingMarks(std::string_view utf8, bool collapse_spaces = false);
+// The same into `*out` (replaced), which keeps its capacity from call to call.
+void LowerKeepingMarks(std::string_view utf8, bool collapse_spaces, std::string* out);
 
 // Decodes the non-ASCII code point at `*pos`; DecodeUtf8 without its inline
 // ASCII case.

@@ -1,7 +1,9 @@
 #include "core/fold.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,36 @@ TEST(Fold, RandomBytesMatchPerCodePointFold) {
     ASSERT_EQ(out, want) << round;
     ASSERT_EQ(off, want_off) << round;
     ASSERT_EQ(FoldVietnamese(in), want) << round;
+  }
+}
+
+// LowerKeepingMarks writes through a pointer into a reused buffer; against
+// a plain per-code-point lowering, on random bytes (invalid UTF-8 becomes
+// U+FFFD, 1 byte in and 3 out), with and without collapsing spaces, the
+// buffer reused from a longer or a shorter previous result.
+TEST(Fold, LowerKeepingMarksMatchesPerCodePointLowering) {
+  auto plain = [](std::string_view s, bool collapse) {
+    std::string out;
+    size_t pos = 0;
+    while (pos < s.size()) {
+      char32_t cp = DecodeUtf8(s, &pos);
+      if (collapse && cp == ' ' && !out.empty() && out.back() == ' ') continue;
+      AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(cp))), &out);
+    }
+    return out;
+  };
+  const std::vector<std::string> pieces = {"A", "z", " ", "  ", "Đ", "Ắ", "Ư", "ǅ", "Ⱥ", "\xFF", "\x80",
+                                           "\xC3", "\xE1\xBB", "\xF0\x9F\x98\x80", "İ", "Σ", "1,5%"};
+  std::mt19937 rng(5);
+  std::string reused;
+  for (int i = 0; i < 5000; ++i) {
+    std::string s;
+    for (int k = static_cast<int>(rng() % 12); k > 0; --k) s += pieces[rng() % pieces.size()];
+    for (bool collapse : {false, true}) {
+      LowerKeepingMarks(s, collapse, &reused);
+      ASSERT_EQ(reused, plain(s, collapse)) << "'" << s << "' collapse " << collapse;
+      ASSERT_EQ(LowerKeepingMarks(s, collapse), reused);
+    }
   }
 }
 

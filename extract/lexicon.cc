@@ -36,43 +36,6 @@ bool IsWordByte(std::string_view t, size_t pos, bool before) {
 
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
-// LowerKeepingMarks(utf8, /*collapse_spaces=*/true) into `*out`, which keeps
-// its capacity from match to match; written through a pointer.
-void LowerCollapsingSpaces(std::string_view utf8, std::string* out) {
-  // A code point of n bytes lowers to at most 3 (an invalid byte: U+FFFD).
-  out->resize(3 * utf8.size());
-  char* const first = out->data();
-  char* w = first;
-  size_t pos = 0;
-  while (pos < utf8.size()) {
-    const auto b = static_cast<unsigned char>(utf8[pos]);
-    if (b < 0x80) {
-      ++pos;
-      if (b == ' ' && w != first && w[-1] == ' ') continue;
-      *w++ = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
-      continue;
-    }
-    const auto cp = static_cast<char32_t>(
-        u_tolower(static_cast<UChar32>(DecodeUtf8NonAscii(utf8, &pos))));
-    if (cp < 0x80) {
-      *w++ = static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      *w++ = static_cast<char>(0xC0 | (cp >> 6));
-      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      *w++ = static_cast<char>(0xE0 | (cp >> 12));
-      *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
-    } else {  // 4 bytes in, 4 out
-      *w++ = static_cast<char>(0xF0 | (cp >> 18));
-      *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-  out->resize(static_cast<size_t>(w - first));
-}
-
 std::optional<LexCategory> CategoryFromName(const std::string& s) {
   if (s == "object") return LexCategory::kObject;
   if (s == "status") return LexCategory::kStatus;
@@ -256,7 +219,7 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
     if (scan.folded) {
       FoldVietnamese(surface, &key);
     } else {
-      LowerCollapsingSpaces(surface, &key);
+      LowerKeepingMarks(surface, /*collapse_spaces=*/true, &key);
     }
     size_t entry = entries_.size();
     if (auto it = literal.find(key); it != literal.end()) {

@@ -1,5 +1,8 @@
 #include "corpus/pipeline.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -164,7 +167,7 @@ namespace fs = std::filesystem;
 // '/' after folder names: that is byte order of the ids under the root.
 class TreeInputs : public InputSource {
  public:
-  explicit TreeInputs(fs::path root) { Push(root, ""); }
+  explicit TreeInputs(const fs::path& root) { Push(root.string(), ""); }
   bool Next(InputFile* out) override {
     while (!stack_.empty()) {
       Frame& top = stack_.back();
@@ -174,12 +177,12 @@ class TreeInputs : public InputSource {
       }
       const Entry& e = top.entries[top.pos++];
       if (e.dir) {
-        fs::path dir = top.dir / e.name;
+        std::string dir = Join(top.dir, e.name);
         std::string prefix = top.prefix + e.name + "/";
-        Push(dir, prefix);  // invalidates `top` and `e`
+        Push(std::move(dir), std::move(prefix));  // invalidates `top` and `e`
         continue;
       }
-      out->path = (top.dir / e.name).string();
+      out->path = Join(top.dir, e.name);
       out->id = top.prefix + e.name;
       return true;
     }
@@ -192,28 +195,52 @@ class TreeInputs : public InputSource {
     bool dir = false;
   };
   struct Frame {
-    fs::path dir;
+    std::string dir;
     std::string prefix;  // id of the folder, with its '/'
     std::vector<Entry> entries;
     size_t pos = 0;
   };
-  void Push(const fs::path& dir, std::string prefix) {
+  // As fs::path's operator/ joins a relative name.
+  static std::string Join(const std::string& dir, const std::string& name) {
+    std::string p;
+    p.reserve(dir.size() + 1 + name.size());
+    p = dir;
+    if (!p.empty() && p.back() != '/') p += '/';
+    p += name;
+    return p;
+  }
+  // readdir, not fs::directory_iterator: the iterator builds and splits a
+  // path per entry, ~3k instructions a file, 2-3% of a run over small files.
+  // The entry type comes from d_type; links and unknown types take a stat.
+  void Push(std::string dir, std::string prefix) {
     Frame f;
-    f.dir = dir;
+    f.dir = std::move(dir);
     f.prefix = std::move(prefix);
-    std::error_code ec;
-    fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-      std::string name = it->path().filename().string();
-      if (name.empty() || name[0] == '.') continue;  // hidden
-      std::error_code e2;
-      if (it->is_directory(e2)) {
-        if (it->is_symlink(e2)) continue;  // symlinked folders: no loops
-        f.entries.push_back({std::move(name), true});
-      } else if (it->is_regular_file(e2)) {
-        if (name == "gold.jsonl" || it->path().extension() == ".jsonl") continue;  // annotations
-        f.entries.push_back({std::move(name), false});
+    if (DIR* d = opendir(f.dir.c_str())) {
+      while (const dirent* de = readdir(d)) {
+        std::string name = de->d_name;
+        if (name.empty() || name[0] == '.') continue;  // hidden (and . ..)
+        bool is_dir = de->d_type == DT_DIR, is_file = de->d_type == DT_REG;
+        if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN) {
+          // Followed, as fs::is_directory / is_regular_file follow links;
+          // a symlinked folder is skipped (no loops).
+          const std::string path = Join(f.dir, name);
+          struct stat st;
+          bool link = de->d_type == DT_LNK;
+          if (!link && lstat(path.c_str(), &st) == 0) link = S_ISLNK(st.st_mode);
+          if (stat(path.c_str(), &st) != 0) continue;  // broken link, gone
+          if (S_ISDIR(st.st_mode) && link) continue;
+          is_dir = S_ISDIR(st.st_mode);
+          is_file = S_ISREG(st.st_mode);
+        }
+        if (is_dir) {
+          f.entries.push_back({std::move(name), true});
+        } else if (is_file) {
+          if (name == "gold.jsonl" || name.ends_with(".jsonl")) continue;  // annotations
+          f.entries.push_back({std::move(name), false});
+        }
       }
+      closedir(d);
     }
     std::sort(f.entries.begin(), f.entries.end(), [](const Entry& a, const Entry& b) {
       // Compare as if folder names ended with '/'.

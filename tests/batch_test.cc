@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,9 +142,14 @@ TEST(Inputs, LazyWalkGivesIdsInByteOrder) {
     std::ofstream(dir / f) << "x";
   }
   fs::create_directory_symlink(dir / "a", dir / "z" / "loop");  // not followed
+  // A link to a file is read; a broken link, a FIFO and annotations are not.
+  fs::create_symlink(dir / "a.txt", dir / "z" / "link.txt");
+  fs::create_symlink(dir / "missing.txt", dir / "z" / "broken.txt");
+  ASSERT_EQ(mkfifo((dir / "z" / "fifo.txt").c_str(), 0600), 0);
+  std::ofstream(dir / "z" / "out.jsonl") << "x";
   std::vector<std::string> want = {"Z/u.txt", "a-b/1.txt", "a.txt", "a/b c/3.txt", "a/b.txt",
                                    "a/b/y.txt", "a/b/~tmp", "a/x.txt", "a0.txt", "ab/2.txt",
-                                   "b.html", "z/v.txt"};
+                                   "b.html", "z/link.txt", "z/v.txt"};
   std::unique_ptr<chiso::InputSource> src;
   ASSERT_TRUE(chiso::OpenInputs({dir.string()}, &src).ok());
   std::vector<std::string> got;

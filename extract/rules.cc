@@ -130,22 +130,14 @@ bool PassesGuards(const Rule& rule, std::string_view doc_text, size_t begin, siz
   const auto& not_followed_by = folded ? rule.not_followed_by : rule.not_followed_by_lc;
   const auto& followed_by = folded ? rule.followed_by : rule.followed_by_lc;
   const auto& not_preceded_by = folded ? rule.not_preceded_by : rule.not_preceded_by_lc;
-  // Both folds lower ASCII letters and keep other ASCII, code point by code
-  // point: only the other code points need the call.
+  // Both folds map each code point on its own (core/fold_test checks it),
+  // so a substring folds in one call.
   auto lower = [&](std::string_view t) {
     std::string out;
-    out.reserve(t.size());
-    size_t pos = 0;
-    while (pos < t.size()) {
-      if (auto c = static_cast<unsigned char>(t[pos]); c < 0x80) {
-        out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-        ++pos;
-        continue;
-      }
-      size_t start = pos;
-      DecodeUtf8(t, &pos);
-      std::string_view cp = t.substr(start, pos - start);
-      out += folded ? FoldVietnamese(cp) : LowerKeepingMarks(cp);
+    if (folded) {
+      FoldVietnamese(t, &out);
+    } else {
+      LowerKeepingMarks(t, /*collapse_spaces=*/false, &out);
     }
     return out;
   };

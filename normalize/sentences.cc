@@ -9,8 +9,10 @@
 #include <unicode/utext.h>
 
 #include <array>
+#include <bit>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 #include <utility>
@@ -170,6 +172,27 @@ bool SuppressBreak(std::string_view line, size_t start, size_t b) {
 // breaks before a capital letter), and a capitalized sentence glued to a
 // period ("... thành phố.Họp Ban ..."). Returns the next such break in
 // (from, to), or `to`.
+// The first i in [t, to) where line[i] is '.', '!' or '?', else `to`; eight
+// bytes at a time (most of a line is not near a terminator).
+size_t NextTerminal(std::string_view line, size_t t, size_t to) {
+  auto terminal = [](char c) { return c == '.' || c == '!' || c == '?'; };
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    // High bit set in each zero byte of v, and perhaps in bytes above one:
+    // the lowest set byte is a true zero.
+    auto zeros = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    for (; t + 8 <= to; t += 8) {
+      uint64_t w;
+      std::memcpy(&w, line.data() + t, 8);
+      const uint64_t hit =
+          zeros(w ^ (kOnes * '.')) | zeros(w ^ (kOnes * '!')) | zeros(w ^ (kOnes * '?'));
+      if (hit != 0) return t + static_cast<size_t>(std::countr_zero(hit) >> 3);
+    }
+  }
+  while (t < to && !terminal(line[t])) ++t;
+  return t;
+}
+
 size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
                        size_t to) {
   auto terminal = [](char c) { return c == '.' || c == '!' || c == '?'; };
@@ -177,8 +200,7 @@ size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
     // Both kinds of break have '.', '!' or '?' one or two bytes before them:
     // jump to the next place where that holds.
     if (!terminal(line[p - 1]) && !(p >= 2 && terminal(line[p - 2]))) {
-      size_t t = p;
-      while (t < to && !terminal(line[t])) ++t;
+      const size_t t = NextTerminal(line, p, to);
       if (t + 1 >= to) return to;
       p = t + 1;
     }

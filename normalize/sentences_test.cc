@@ -226,6 +226,31 @@ INSTANTIATE_TEST_SUITE_P(Cases, SentenceCaseTest, testing::ValuesIn(Cases()),
                            return std::string(info.param.name);
                          });
 
+// The search for the next '.', '!' or '?' reads eight bytes at a time: a
+// missed break (a number after ". ") is found wherever it falls in a word,
+// after any of the three terminators, or glued to a '.', and a terminator
+// in the tail is not read past the line.
+TEST(SentenceSplitterTest, MissedBreakFoundAtEveryAlignment) {
+  for (const char* terminal : {".", "!", "?"}) {
+    for (size_t pad = 0; pad < 19; ++pad) {
+      const std::string first = "Cấp xã tăng " + std::string(pad, 'x') + " thủ tục" + terminal;
+      Document doc;
+      doc.text = first + " 100% các sở đều công khai, " + std::string(pad % 9, 'y') + "!";
+      Splitter().Split(doc);
+      EXPECT_EQ(Slices(doc, doc.sentences),
+                (Strings{first, "100% các sở đều công khai, " + std::string(pad % 9, 'y') + "!"}))
+          << terminal << " pad " << pad;
+    }
+  }
+  for (size_t pad = 0; pad < 19; ++pad) {  // glued: the break is right after the '.'
+    const std::string first = "Dự họp có " + std::string(pad, 'x') + " lãnh đạo các sở.";
+    Document doc;
+    doc.text = first + "Họp Ban Chỉ đạo tỉnh.";
+    Splitter().Split(doc);
+    EXPECT_EQ(Slices(doc, doc.sentences), (Strings{first, "Họp Ban Chỉ đạo tỉnh."})) << "pad " << pad;
+  }
+}
+
 TEST(SentenceSplitterTest, ParagraphsAreRunsOfNonBlankLines) {
   Document doc = SplitText(
       "Tiêu đề bài viết\n\nĐoạn một câu một. Câu hai.\nDòng tiếp.\n \n\nĐoạn "

@@ -273,7 +273,7 @@ void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out, Yea
         const int n = re.NumberOfCapturingGroups() + 1;
         thread_local std::vector<re2::StringPiece> g;
         g.resize(n);
-        if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, g.data(), n)) continue;
+        if (!MatchAnchored(re, t, start, g.data(), n)) continue;
         resume[k] = start + std::max<size_t>(1, g[0].size());
         AddYears(scan, g.data(), n, yp.kind, out);
       }

@@ -18,6 +18,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -67,6 +68,34 @@ class MultiScanner {
   std::unique_ptr<RE2::Set> at_;
   bool ok_ = false;
 };
+
+// re.Match(text, start, text.size(), RE2::ANCHOR_START, groups, n), the same
+// result, cheaper near the end of a text. Asked for groups, RE2 first finds
+// the match's extent with a DFA pass and reads the groups from the match
+// alone, unless the rest of the text is short enough for its bit-state
+// engine (under 256 Kbit / program size bytes): then it runs that engine on
+// the whole rest, clearing a bitmap of program size x rest bits. Once that
+// bitmap passes 64 Kbit, finding the end first (one more DFA call) and the
+// groups on the match alone is cheaper (measured on generated articles:
+// 40-64 Kbit best, -0.8% of all instructions). Falls back to the plain call
+// if the second step fails (a pattern anchored at the end of the text fails
+// an earlier end).
+inline bool MatchAnchored(const RE2& re, std::string_view text, size_t start,
+                          re2::StringPiece* groups, int n) {
+  const size_t rest = text.size() - start;
+  // RE2's own limit is 256 Kbit / list count, and a program's list count is
+  // at most its size: below this bound RE2 surely takes the bit-state path.
+  const size_t bit_state_rest = (256 * 1024) / static_cast<size_t>(std::max(1, re.ProgramSize()));
+  if (n <= 1 || rest * static_cast<size_t>(re.ProgramSize()) <= 64 * 1024 ||
+      rest >= bit_state_rest) {
+    return re.Match(text, start, text.size(), RE2::ANCHOR_START, groups, n);
+  }
+  re2::StringPiece whole;
+  if (!re.Match(text, start, text.size(), RE2::ANCHOR_START, &whole, 1)) return false;
+  const size_t end = start + whole.size();
+  return re.Match(text, start, end, RE2::ANCHOR_BOTH, groups, n) ||
+         re.Match(text, start, text.size(), RE2::ANCHOR_START, groups, n);
+}
 
 // When a MultiScanner is worth building. Its two RE2s compile on first use
 // (~30-40M instructions, ~10 ms), which a run over a few small documents

@@ -692,7 +692,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
           const Rule& rule = Compiled(*rules_[idx]);
           const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
           int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
-          if (!re.Match(t, start, t.size(), RE2::ANCHOR_START, groups, n)) continue;
+          if (!MatchAnchored(re, t, start, groups, n)) continue;
           resume[idx] = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
         }
       });

@@ -1,0 +1,61 @@
+#include "extract/multi_scan.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace chiso {
+namespace {
+
+// MatchAnchored gives what the plain anchored call gives, groups included, at
+// every start of random texts: long and short rests, patterns small and large
+// (both sides of its switch), optional and nested groups, and a pattern that
+// must end at the end of the text (its fallback).
+TEST(MatchAnchored, SameAsThePlainAnchoredCall) {
+  const std::vector<std::string> patterns = {
+      "năm\\s+(\\d{4})",
+      "(?:^|[^\\d/.,\\p{L}-])(\\d{4})(?:[^\\d/.,%\\p{L}]|$)",
+      "(tăng|giảm|tăng thêm)\\s+(?:(trên|hơn)\\s+)?(\\d+(?:,\\d+)?)\\s?(%|điểm)?",
+      "((a+)(b*))+c?",
+      "(\\d+)\\s*$",
+      "(x|xy)(y*)(?:z|$)",
+  };
+  const std::vector<std::string> pieces = {"năm", " ", "  ", "2021", "12", "tăng", "trên", "giảm",
+                                           "tăng thêm", "3,5", "%", "điểm", "a", "b", "c", "x", "y",
+                                           "z", ".", "/", "-", "Đ", "\n", "hơn"};
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  std::mt19937 rng(7);
+  size_t matched = 0, switched = 0;
+  for (const std::string& p : patterns) {
+    RE2 re(p, o);
+    ASSERT_TRUE(re.ok()) << p;
+    const int n = re.NumberOfCapturingGroups() + 1;
+    for (int round = 0; round < 300; ++round) {
+      std::string text;
+      for (int k = static_cast<int>(rng() % (round % 5 == 0 ? 2500 : 60)); k > 0; --k) {
+        text += pieces[rng() % pieces.size()];
+      }
+      for (size_t start = 0; start < text.size(); ++start) {
+        std::vector<re2::StringPiece> want(n), got(n);
+        const bool w = re.Match(text, start, text.size(), RE2::ANCHOR_START, want.data(), n);
+        const bool g = MatchAnchored(re, text, start, got.data(), n);
+        ASSERT_EQ(w, g) << p << " @" << start << " in " << text;
+        if (!w) continue;
+        ++matched;
+        switched += (text.size() - start) * static_cast<size_t>(re.ProgramSize()) > 64 * 1024;
+        for (int i = 0; i < n; ++i) {
+          ASSERT_EQ(want[i].data(), got[i].data()) << p << " group " << i << " @" << start;
+          ASSERT_EQ(want[i].size(), got[i].size()) << p << " group " << i << " @" << start;
+        }
+      }
+    }
+  }
+  EXPECT_GT(matched, 3000u);
+  EXPECT_GT(switched, 500u);  // the two-step path was taken
+}
+
+}  // namespace
+}  // namespace chiso

@@ -680,6 +680,13 @@ std::vector<const std::string*> RuleSet::ScanPatterns(bool folded_text) const {
   return patterns;
 }
 
+std::unique_ptr<MultiScanner> RuleSet::NewSharedScanner(bool folded_text,
+                                                        const std::vector<std::string>& more) const {
+  std::vector<const std::string*> patterns = ScanPatterns(folded_text);
+  for (const std::string& p : more) patterns.push_back(&p);
+  return std::make_unique<MultiScanner>(patterns, RuleOptions());
+}
+
 RuleSet::Walker::Walker(const RuleSet& rules, const ScanText& scan, std::vector<Candidate>* out)
     : rules_(rules), scan_(scan), out_(out), first_(out->size()) {
   walker_resume.assign(rules.rules_.size(), 0);

@@ -50,6 +50,8 @@ class StringPiece;
 
 namespace chiso {
 
+class MultiScanner;
+
 // What attribution must find for a candidate to become a figure.
 enum class Requirement { kIndicator, kObject, kSubject };
 
@@ -134,6 +136,11 @@ class RuleSet {
   // MultiScanner (rule k is pattern k), on accented or folded text, and a
   // Walker that takes its stops and gives the candidates Match gives.
   std::vector<const std::string*> ScanPatterns(bool folded_text) const;
+  // A MultiScanner of those patterns followed by `more` (pattern
+  // rules().size() + j is more[j]), with the rules' RE2 options; it
+  // compiles now (tens of millions of instructions). Check ok().
+  std::unique_ptr<MultiScanner> NewSharedScanner(bool folded_text,
+                                                 const std::vector<std::string>& more) const;
   class Walker {
    public:
     // Appends to `out`; one Walker at a time per thread (scratch is shared).

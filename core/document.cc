@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
+
+#include "core/swar.h"
 
 namespace chiso {
 namespace {
@@ -38,10 +39,9 @@ std::string_view FormatName(Format format) {
 size_t CountCodePoints(const char* p, size_t n) {
   size_t cps = 0, i = 0;
   for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    std::memcpy(&x, p + i, 8);
-    const uint64_t continuation = x & ~(x << 1) & 0x8080808080808080ULL;
-    cps += 8 - static_cast<size_t>(__builtin_popcountll(continuation));
+    const uint64_t x = swar::Load8(p + i);
+    const uint64_t continuation = x & ~(x << 1) & swar::kHigh;
+    cps += 8 - swar::CountMarked(continuation);
   }
   for (; i < n; ++i) cps += !IsContinuation(static_cast<unsigned char>(p[i]));
   return cps;

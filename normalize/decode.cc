@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cctype>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "core/fold.h"
+#include "core/swar.h"
 #include "normalize/legacy_encodings.h"
 
 namespace chiso {
@@ -77,12 +79,6 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
-struct Utf8Scan {
-  size_t invalid = 0;       // bytes that start no well-formed sequence
-  size_t first_invalid = 0;
-  size_t multibyte = 0;     // well-formed non-ASCII characters
-};
-
 // True if one of the 8 bytes at p is >= 0x80.
 bool AnyNonAscii8(const char* p) {
   uint64_t word;
@@ -98,7 +94,40 @@ bool AnyControl8(const char* p) {
   return ((word - 0x2020202020202020ull) & ~word & 0x8080808080808080ull) != 0;
 }
 
-Utf8Scan ScanUtf8(std::string_view s) {
+// One character of `s` at *pos, whose first byte is >= 0x80: counted in
+// *scan, and *pos moved past it (one byte if it starts no well-formed
+// sequence).
+inline void ScanMultiByte(std::string_view s, size_t* pos, internal::Utf8Scan* scan) {
+  const size_t i = *pos;
+  const auto b0 = static_cast<uint8_t>(s[i]);
+  // Inline, the forms of the Vietnamese letters (2 bytes, and 3 bytes led
+  // by E1), on which Utf8SequenceLength returns the same.
+  auto continuation = [&](size_t k) { return (static_cast<uint8_t>(s[k]) & 0xC0) == 0x80; };
+  if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < s.size() && continuation(i + 1)) {
+    ++scan->multibyte;
+    *pos = i + 2;
+    return;
+  }
+  if (b0 == 0xE1 && i + 2 < s.size() && continuation(i + 1) && continuation(i + 2)) {
+    ++scan->multibyte;
+    *pos = i + 3;
+    return;
+  }
+  const size_t len = Utf8SequenceLength(s, i);
+  if (len == 0) {
+    if (scan->invalid++ == 0) scan->first_invalid = i;
+    *pos = i + 1;
+  } else {
+    ++scan->multibyte;
+    *pos = i + len;
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+Utf8Scan ScanUtf8Reference(std::string_view s) {
   Utf8Scan scan;
   size_t i = 0;
   while (i < s.size()) {
@@ -135,6 +164,39 @@ Utf8Scan ScanUtf8(std::string_view s) {
   }
   return scan;
 }
+
+// Vietnamese text has a non-ASCII letter every few bytes, so besides
+// skipping whole ASCII words, the ASCII bytes before the first high byte of a
+// word are stepped over at once.
+Utf8Scan ScanUtf8(std::string_view s) {
+  if constexpr (std::endian::native != std::endian::little) return ScanUtf8Reference(s);
+  Utf8Scan scan;
+  size_t i = 0;
+  while (i + 8 <= s.size()) {
+    const uint64_t high = swar::HighBytes(swar::Load8(s.data() + i));
+    if (high == 0) {
+      i += 8;
+      continue;
+    }
+    i += swar::FirstMarked(high);
+    ScanMultiByte(s, &i, &scan);
+  }
+  while (i < s.size()) {
+    if (static_cast<uint8_t>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    ScanMultiByte(s, &i, &scan);
+  }
+  return scan;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::ScanUtf8;
+using internal::Utf8Scan;
 
 // Copies UTF-8 `s` (which starts at input offset `base`) replacing every byte
 // that starts no well-formed sequence with U+FFFD.

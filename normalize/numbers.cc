@@ -3,9 +3,11 @@
 #include <unicode/uchar.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 
 #include "core/fold.h"
+#include "core/swar.h"
 
 namespace chiso {
 
@@ -269,7 +271,65 @@ std::optional<ParsedNumber> ParseNumber(std::string_view text,
   return out;
 }
 
+namespace {
+
+// The first digit of `text` at or after i, or text.size(). Digits are rare
+// in running text: eight bytes are tested at once.
+size_t NextDigit(std::string_view text, size_t i) {
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= text.size(); i += 8) {
+      const uint64_t w = swar::Load8(text.data() + i);
+      const uint64_t digits = swar::BytesBelow(w, '9' + 1) & ~swar::BytesBelow(w, '0');
+      if (digits != 0) return i + swar::FirstMarked(digits);
+    }
+  }
+  while (i < text.size() && !IsDigit(text[i])) ++i;
+  return i;
+}
+
+}  // namespace
+
+// DetectConventionReference with the bytes between numerals skipped by
+// NextDigit.
 DecimalConvention DetectConvention(std::string_view text) {
+  int comma = 0, dot = 0;
+  for (size_t i = NextDigit(text, 0); i < text.size(); i = NextDigit(text, i)) {
+    const size_t begin = i;
+    while (i < text.size() && (IsDigit(text[i]) || IsSeparator(text[i]))) ++i;
+    size_t end = i;
+    while (IsSeparator(text[end - 1])) --end;  // text[begin] is a digit
+    const bool touches_letter = (begin > 0 && IsAsciiAlpha(text[begin - 1])) ||
+                                (i < text.size() && IsAsciiAlpha(text[i]));
+    if (touches_letter) continue;
+    const std::string_view run = text.substr(begin, end - begin);
+    const Shape shape = Classify(run);
+    char decimal = 0;
+    switch (shape.layout) {
+      case Layout::kMixed:
+        decimal = shape.sep;
+        break;
+      case Layout::kGrouped:
+        decimal = shape.sep == '.' ? ',' : '.';
+        break;
+      case Layout::kSingle:
+        if (SingleIsSurelyDecimal(run, shape.sep_pos)) decimal = shape.sep;
+        break;
+      default:
+        break;
+    }
+    if (decimal == ',') ++comma;
+    if (decimal == '.') ++dot;
+  }
+  if (comma > dot) return DecimalConvention::kComma;
+  if (dot > comma) return DecimalConvention::kDot;
+  return DecimalConvention::kUnknown;
+}
+
+namespace internal {
+
+// The byte loop DetectConvention replaced; the reference of its
+// differential test.
+DecimalConvention DetectConventionReference(std::string_view text) {
   int comma = 0, dot = 0;
   size_t i = 0;
   while (i < text.size()) {
@@ -307,6 +367,8 @@ DecimalConvention DetectConvention(std::string_view text) {
   if (dot > comma) return DecimalConvention::kDot;
   return DecimalConvention::kUnknown;
 }
+
+}  // namespace internal
 
 // ---------------------------------------------------------------------------
 // Spelled numbers.

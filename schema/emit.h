@@ -54,6 +54,14 @@ void AppendJsonLine(const Document& doc, std::string* out);
 // the one string writer of the streaming writers (records, facts).
 void AppendJsonString(std::string_view s, std::string* out);
 
+namespace internal {
+// True if `s` is well-formed UTF-8 with nothing JSON escapes (written as is).
+// IsPlain checks eight bytes at a time; IsPlainReference, byte by byte, is
+// the reference of its differential test. Same result.
+bool IsPlain(std::string_view s);
+bool IsPlainReference(std::string_view s);
+}  // namespace internal
+
 // One figure as emitted inside ToJson. `index` must be built over doc.text.
 nlohmann::ordered_json FigureToJson(const Document& doc, const Figure& f,
                                     const CodePointIndex& index);

@@ -747,6 +747,7 @@ class GazetteerLoader {
     for (const Source& x : exclusions_) {
       if (!(s = AddAlias(nullptr, x.aliases[0], x.where)).ok()) return s;
     }
+    for (Gazetteer::TrieNode& n : gaz_->trie_) n.stop = n.accept || n.boundary >= 0;
     return Status::OK();
   }
 
@@ -939,6 +940,18 @@ constexpr std::array<int8_t, 256> kTrieIndex = [] {
 // TrieIndex by table.
 inline int TrieIndexOf(char c) { return kTrieIndex[static_cast<unsigned char>(c)]; }
 
+// TrieIndex, or 36 (the edge that is always -1) for any other byte.
+constexpr std::array<uint8_t, 256> kTrieSlot = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const int i = TrieIndex(static_cast<char>(c));
+    t[c] = static_cast<uint8_t>(i >= 0 ? i : 36);
+  }
+  return t;
+}();
+
+inline int TrieSlot(char c) { return kTrieSlot[static_cast<unsigned char>(c)]; }
+
 // The end of the run of separators starting at byte `at` of folded text.
 inline size_t SkipSeparators(std::string_view s, size_t at) {
   while (at < s.size()) {
@@ -961,8 +974,8 @@ inline size_t SkipSeparators(std::string_view s, size_t at) {
 // Follows the trie from `node` at byte `at`, adding to `ends` every end of an
 // alias followed by a word boundary (in no particular order, possibly
 // repeated). The jumps over separators to a next word wait on a stack.
-void Gazetteer::WalkTrie(std::string_view folded, int32_t node, size_t at,
-                         std::vector<AliasEnd>* ends) const {
+void Gazetteer::WalkTrieReference(std::string_view folded, int32_t node, size_t at,
+                                  std::vector<AliasEnd>* ends) const {
   struct Branch {
     int32_t node;
     size_t at;
@@ -1001,6 +1014,94 @@ void Gazetteer::WalkTrie(std::string_view folded, int32_t node, size_t at,
 
 void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const {
   out->clear();
+  struct Branch {
+    int32_t node;
+    size_t at;
+  };
+  thread_local std::string folded;
+  thread_local std::vector<uint32_t> offsets;
+  thread_local std::vector<AliasEnd> ends;
+  thread_local std::vector<Branch> branches;
+  FoldVietnamese(text, &folded, &offsets);
+  const size_t size = folded.size();
+  // f[size] is the string's '\0': no word byte and no trie edge, so the loops
+  // below read it instead of testing for the end.
+  const char* const f = folded.c_str();
+  const TrieNode* const trie = trie_.data();
+  // Leftmost-longest: at each word start, the longest alias; when it fails a
+  // check, the next shorter one starting there.
+  size_t pos = 0;
+  for (;;) {
+    // To the next word byte, which follows a non-word byte (or nothing).
+    while (pos < size && !(ByteClass(f[pos]) & kWord)) ++pos;
+    if (pos == size) break;
+    const size_t begin = pos;
+    pos = begin + 1;  // unless a match is taken
+    int32_t node = trie[0].next[TrieSlot(f[begin])];  // -1 for '_' too
+    if (node >= 0) {
+      // The walk: every end of an alias followed by a word boundary, into
+      // `ends` (in no particular order, possibly repeated). The jumps over
+      // separators to a next word wait in `branches`.
+      ends.clear();
+      branches.clear();
+      size_t at = begin + 1;
+      for (;;) {
+        const TrieNode& n = trie[node];
+        const char c = f[at];
+        if (n.stop) {
+          const uint8_t cls = ByteClass(c);
+          if (n.accept && !(cls & kWord)) ends.push_back({at, n.info});
+          if (n.boundary >= 0) {
+            // A word starts with a letter or digit, so the separators before
+            // it are the whole run (possibly empty).
+            const size_t next = (cls & kAlnum) ? at : SkipSeparators(folded, at);
+            if (next < size) {
+              if (int32_t child = trie[n.boundary].next[TrieSlot(f[next])]; child >= 0) {
+                branches.push_back({child, next + 1});
+              }
+            }
+          }
+        }
+        if (int32_t child = n.next[TrieSlot(c)]; child >= 0) {
+          node = child;
+          ++at;
+          continue;
+        }
+        if (branches.empty()) break;
+        node = branches.back().node;
+        at = branches.back().at;
+        branches.pop_back();
+      }
+      if (ends.size() > 1) {
+        std::sort(ends.begin(), ends.end(),
+                  [](const AliasEnd& a, const AliasEnd& b) { return a.end > b.end; });
+        // Equal ends have equal keys: the letters between begin and end.
+        ends.erase(std::unique(ends.begin(), ends.end(),
+                               [](const AliasEnd& a, const AliasEnd& b) { return a.end == b.end; }),
+                   ends.end());
+      }
+      for (const AliasEnd& e : ends) {
+        const KeyInfo& info = *e.info;
+        Mention m;
+        m.begin = offsets[begin];
+        m.end = offsets[e.end];
+        m.entity = info.entity;
+        if (!Accept(info, text.substr(m.begin, m.end - m.begin), &m)) continue;
+        const bool province = m.entity != nullptr && m.entity->kind == EntityKind::kProvince;
+        if (province && AfterSurname(text, folded, offsets, begin)) m.entity = nullptr;
+        if (province && m.entity != nullptr) MarkPrefix(text, folded, offsets, begin, &m);
+        if (m.entity != nullptr) out->push_back(m);
+        pos = e.end;  // after an alias letter
+        break;
+      }
+    }
+    // After a word byte: to the end of the word.
+    while (ByteClass(f[pos]) & kWord) ++pos;
+  }
+}
+
+void Gazetteer::FindAllReference(std::string_view text, std::vector<Mention>* out) const {
+  out->clear();
   thread_local std::string folded;
   thread_local std::vector<uint32_t> offsets;
   thread_local std::vector<AliasEnd> ends;
@@ -1024,7 +1125,7 @@ void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const 
     const int32_t first = trie_[0].next[TrieIndexOf(folded[begin])];
     if (first < 0) continue;
     ends.clear();
-    WalkTrie(folded, first, begin + 1, &ends);
+    WalkTrieReference(folded, first, begin + 1, &ends);
     if (ends.size() > 1) {
       std::sort(ends.begin(), ends.end(),
                 [](const AliasEnd& a, const AliasEnd& b) { return a.end > b.end; });

@@ -131,6 +131,9 @@ class Gazetteer {
   std::vector<Mention> FindAll(std::string_view text) const;
   // Same, into `*out` (cleared first) so a worker can reuse the vector.
   void FindAll(std::string_view text, std::vector<Mention>* out) const;
+  // FindAll as first written (a byte-by-byte scan, a walk testing each step);
+  // the reference of its differential test. Same result.
+  void FindAllReference(std::string_view text, std::vector<Mention>* out) const;
 
   // The entity with this id, or nullptr.
   const Entity* ById(std::string_view id) const;
@@ -189,10 +192,12 @@ class Gazetteer {
   std::unique_ptr<KeyMap> keys_;  // separator-free folded alias -> entity
   // The aliases' words as a trie over [a-z0-9]; `boundary` leads to the next
   // word of an alias (separators, or none, in between). Node 0 is the root.
+  // next[36] stays -1: the edge of every other byte, so a walk needs no test.
   struct TrieNode {
-    int32_t next[36];
+    int32_t next[37];
     int32_t boundary = -1;
     bool accept = false;  // an alias ends here
+    bool stop = false;    // accept || boundary >= 0: more to do than follow a letter
     const KeyInfo* info = nullptr;  // accept: the key (letters) of the path here
     TrieNode() { std::fill(std::begin(next), std::end(next), -1); }
   };
@@ -201,8 +206,8 @@ class Gazetteer {
     size_t end;  // folded offset
     const KeyInfo* info;
   };
-  void WalkTrie(std::string_view folded, int32_t node, size_t at,
-                std::vector<AliasEnd>* ends) const;
+  void WalkTrieReference(std::string_view folded, int32_t node, size_t at,
+                         std::vector<AliasEnd>* ends) const;
   std::set<std::string, std::less<>> surnames_;         // CanonicalVietnamese
   std::set<std::string, std::less<>> folded_surnames_;  // FoldVietnamese
 

@@ -2,12 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "core/fold.h"
+#include "corpus/gen/generator.h"
+#include "tests/corpus_files.h"
 
 namespace chiso {
 namespace {
@@ -234,6 +243,127 @@ const MatchCase kMatchCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Cases, GazetteerMatch, ::testing::ValuesIn(kMatchCases),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// Every field of every mention, one line each.
+std::string Dump(std::string_view text, const std::vector<Mention>& mentions) {
+  std::string out;
+  for (const Mention& m : mentions) {
+    out += std::to_string(m.begin) + "-" + std::to_string(m.end) + " " + m.entity->id + " " +
+           std::string(text.substr(m.begin, m.end - m.begin)) + " " +
+           (m.exact_diacritics ? "E" : "-") + (m.prefixed ? "P" : "-") + (m.city_of ? "C" : "-") +
+           "\n";
+  }
+  return out;
+}
+
+// The first column of the data rows of a gazetteer file.
+std::vector<std::string> FirstColumn(const std::string& file) {
+  std::ifstream in(CHISO_SOURCE_DIR "/extract/gazetteers/" + file);
+  std::vector<std::string> cells;
+  bool header = true;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    if (!header) cells.push_back(line.substr(0, line.find('\t')));
+    header = false;
+  }
+  return cells;
+}
+
+// FindAll and the plain scan it replaced (FindAllReference) give the same
+// mentions, field for field: on the corpora, generated documents and random
+// splices of aliases, exclusions, surnames and prefixes in every case, with
+// and without diacritics, decomposed, cut anywhere, among separators, digits,
+// '_' and invalid bytes.
+TEST(GazetteerFindAll, AgreesWithReference) {
+  const Gazetteer& gaz = Gaz();
+  size_t mentions = 0;
+  auto check = [&](const std::string& text) {
+    std::vector<Mention> fast, plain;
+    gaz.FindAll(text, &fast);
+    gaz.FindAllReference(text, &plain);
+    EXPECT_EQ(Dump(text, fast), Dump(text, plain)) << text.substr(0, 400);
+    mentions += fast.size();
+    return !::testing::Test::HasFailure();
+  };
+  int files = testing_support::ForEachCorpusText([&](const std::string&, const std::string& text) {
+    return check(text) && check(FoldVietnamese(text));
+  });
+  EXPECT_GT(files, 10);
+  gen::GenOptions o;
+  for (uint64_t seed : {7u, 11u}) {
+    o.seed = seed;
+    for (int64_t i = 0; i < 200 && !HasFailure(); ++i) {
+      gen::GeneratedDoc g;
+      gen::GenerateDocument(o, i, &g);
+      check(g.text);
+    }
+  }
+  const size_t corpus_mentions = mentions;
+  EXPECT_GT(corpus_mentions, 4000u);
+
+  std::vector<std::string> words;
+  for (EntityKind kind : {EntityKind::kProvince, EntityKind::kRegion, EntityKind::kMinistry,
+                          EntityKind::kIndicator, EntityKind::kComponent}) {
+    for (const Entity* e : gaz.All(kind)) words.insert(words.end(), e->aliases.begin(), e->aliases.end());
+  }
+  for (const char* file : {"exclusions.tsv", "surnames.tsv"}) {
+    for (const std::string& w : FirstColumn(file)) words.push_back(w);
+  }
+  ASSERT_GT(words.size(), 300u);
+  for (const char* w : {"tỉnh", "Tỉnh", "thành phố", "Thành phố", "TP", "TP.", "tp", "thủ đô", "ông"}) {
+    words.push_back(w);
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  const std::vector<std::string> glue = {
+      " ", " ", " ", "", "-", " - ", ".", ". ", ",", ", ", "&", " & ", "\n", "\t", " – ", "—",
+      "\xc2\xa0", "_", "2020", "1", "(", ")", ":", "\xff", "\xe1\xbb", "\xcc\x81", " \xcc\x80",
+      "\xc1\x81", "x", "Đ", "ă", "’", "\xef\xbf\xbd"};
+  std::mt19937 rng(2026);
+  for (int i = 0; i < 20000 && !HasFailure(); ++i) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 8);
+    for (int k = 0; k < n; ++k) {
+      std::string w = words[rng() % words.size()];
+      switch (rng() % 10) {
+        case 0: w = FoldVietnamese(w); break;
+        case 1: {  // decomposed
+          icu::UnicodeString d;
+          UErrorCode s = U_ZERO_ERROR;
+          nfd->normalize(icu::UnicodeString::fromUTF8(w), d, s);
+          w.clear();
+          d.toUTF8String(w);
+          break;
+        }
+        case 2:
+          for (char& c : w) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+          break;
+        case 3:
+          for (char& c : w) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+          break;
+        case 4:
+          for (char& c : w) {
+            if (rng() % 3 == 0 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) c ^= 0x20;
+          }
+          break;
+        case 5: w = w.substr(0, rng() % (w.size() + 1)); break;  // may cut a code point
+        case 6: w.erase(std::remove(w.begin(), w.end(), ' '), w.end()); break;  // "TPHCM"
+        case 7: {  // other separators between the words
+          std::string v;
+          for (char c : w) v += c == ' ' ? glue[rng() % 16] : std::string(1, c);
+          w = v;
+          break;
+        }
+        default: break;
+      }
+      text += w;
+      if (rng() % 4 != 0 || k + 1 < n) text += glue[rng() % glue.size()];
+    }
+    check(text);
+  }
+  EXPECT_GT(mentions - corpus_mentions, 10000u);
+}
 
 TEST(GazetteerFlags, PrefixAndCityOf) {
   std::string text = "thành phố Hà Giang thuộc tỉnh Hà Giang; TP. Cần Thơ; Hà Giang";

@@ -188,11 +188,6 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
   // The accented year set is built now, on the lexicon's start-up thread
   // (the shortest of the three), not on the first document's path.
   lex->year_sets_->Get(/*folded=*/false);
-  // So are the year patterns' reverse programs (what an unanchored match
-  // runs backwards to find where a match starts): RE2 compiles one on a
-  // pattern's first match, ~15M instructions for these, which fell on the
-  // first document.
-  for (const YearPattern& yp : lex->years_) yp.re->ReverseProgramSize();
   lex->words_ = std::make_unique<RE2>(alternation, opts);
   lex->words_folded_ = std::make_unique<LazyRE2>(FoldPattern(alternation), opts);
   if (!lex->words_->ok()) return Status::Error(path + ": " + lex->words_->error());

@@ -8,9 +8,10 @@
 #   memory     peak RSS of chiso extract --jobs 2 on N and on 10 x N documents
 #   stages     bench/stages_bench: each stage's MB/s on 400 generated documents
 #
-# Usage: bench/perf.sh [--docs N] [--full] [--build DIR]
+# Usage: bench/perf.sh [--docs N] [--full] [--build DIR] [--rounds R]
 #   default N = 2,000 (bounded, as CI runs it); --full: N = 20,000 and the
-#   memory check at 10,000 and 100,000 documents.
+#   memory check at 10,000 and 100,000 documents; R rounds (default 3) of
+#   floor, --jobs 1, --jobs 2 in turn, each timed by its best round.
 # The corpus comes from corpus/gen (chiso-gen) when built, else from copies of
 # corpus/sample + corpus/dev. Prints a table; writes DIR/perf.txt.
 set -euo pipefail
@@ -18,12 +19,14 @@ cd "$(dirname "$0")/.."
 docs=2000
 full=0
 build=build
+rounds=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs=$2; shift 2 ;;
     --full) full=1; docs=20000; shift ;;
     --build) build=$2; shift 2 ;;
-    *) echo "usage: bench/perf.sh [--docs N] [--full] [--build DIR]" >&2; exit 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "usage: bench/perf.sh [--docs N] [--full] [--build DIR] [--rounds R]" >&2; exit 2 ;;
   esac
 done
 chiso=$build/cli/chiso
@@ -60,10 +63,21 @@ bytes=$(du -sb "$work/c" | cut -f1)
 n=$(find "$work/c" -type f | wc -l)
 cat "$work"/c/*/* >/dev/null 2>&1 || true  # warm the page cache for every program alike
 
-t0=$(now); "$floor" "$work/c" >/dev/null; t1=$(now); floor_s=$(secs "$t0" "$t1")
-t0=$(now); "$chiso" extract "$work/c" --jobs 1 -q -o "$work/o1.jsonl"; t1=$(now); j1_s=$(secs "$t0" "$t1")
-t0=$(now); "$chiso" extract "$work/c" --jobs 2 -q -o "$work/o2.jsonl"; t1=$(now); j2_s=$(secs "$t0" "$t1")
-cmp -s "$work/o1.jsonl" "$work/o2.jsonl" || { echo "perf.sh: --jobs 1 and --jobs 2 outputs differ" >&2; exit 1; }
+# The three programs take turns, $rounds rounds; each is timed by its best
+# round. On a shared machine a run is slowed now and then (10-25% seen
+# here); the best of several alternated runs is what the code can do, and
+# the all-rounds list shows the spread.
+floor_s="" j1_s="" j2_s="" all_floor="" all_j1="" all_j2=""
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+for _ in $(seq "$rounds"); do
+  t0=$(now); "$floor" "$work/c" >/dev/null; t1=$(now); d=$(secs "$t0" "$t1")
+  floor_s=$(best "$floor_s" "$d"); all_floor="$all_floor $d"
+  t0=$(now); "$chiso" extract "$work/c" --jobs 1 -q -o "$work/o1.jsonl"; t1=$(now); d=$(secs "$t0" "$t1")
+  j1_s=$(best "$j1_s" "$d"); all_j1="$all_j1 $d"
+  t0=$(now); "$chiso" extract "$work/c" --jobs 2 -q -o "$work/o2.jsonl"; t1=$(now); d=$(secs "$t0" "$t1")
+  j2_s=$(best "$j2_s" "$d"); all_j2="$all_j2 $d"
+  cmp -s "$work/o1.jsonl" "$work/o2.jsonl" || { echo "perf.sh: --jobs 1 and --jobs 2 outputs differ" >&2; exit 1; }
+done
 
 printf 'Quảng Ninh đạt 90,5%% điểm PAR INDEX năm 2023.\n' >"$work/tiny.txt"
 best_tiny=999999 best_help=999999
@@ -92,6 +106,7 @@ fi
     printf "extract --jobs 1 %8.2f s  %8.0f docs/s  %6.2f MB/s  = %.3f x floor (target >= 0.5)\n", a, n / a, by / a / 1e6, f / a
     printf "extract --jobs 2 %8.2f s  %8.0f docs/s  %6.2f MB/s  = %.2f x jobs 1 (target >= 1.8)\n", b, n / b, by / b / 1e6, a / b
   }'
+  echo "best of $rounds alternated rounds; all rounds (s): floor$all_floor; jobs 1$all_j1; jobs 2$all_j2"
   awk -v t="$best_tiny" -v h="$best_help" 'BEGIN {
     printf "start-up (one tiny document) %.1f ms (target <= 20); --help %.1f ms\n", t / 1000, h / 1000 }'
   echo "peak RSS, $n documents: $rss_n MB"

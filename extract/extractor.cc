@@ -11,12 +11,10 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <mutex>
 
 #include "core/fold.h"
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
-#include "extract/multi_scan.h"
 #include "extract/rules.h"
 #include "extract/scan_text.h"
 
@@ -403,54 +401,8 @@ void ReadTables(Document& doc, const std::vector<EntityRef>& ents, const std::ve
 
 }  // namespace
 
-// The rules' and the year patterns' MultiScanner (see MatchRulesAndYears),
-// built on first use, as written [0] and folded [1].
-struct Extractor::SharedScan {
-  ScannerSwitch scanner_switch;
-  std::once_flag once[2];
-  std::unique_ptr<MultiScanner> scanners[2];
-
-  const MultiScanner* Get(bool folded, const RuleSet& rules, const Lexicon& lexicon) {
-    const int i = folded ? 1 : 0;
-    std::call_once(once[i], [&] {
-      scanners[i] = rules.NewSharedScanner(folded, lexicon.YearScanPatterns(folded));
-    });
-    return scanners[i]->ok() ? scanners[i].get() : nullptr;
-  }
-};
-
-Extractor::Extractor() : shared_(std::make_unique<SharedScan>()) {}
+Extractor::Extractor() = default;
 Extractor::~Extractor() = default;
-
-void Extractor::MatchRulesAndYears(const ScanText& scan, std::vector<Candidate>* candidates,
-                                   std::vector<YearMention>* years, ScanPath path) const {
-  if (path == ScanPath::kAuto) {
-    path = shared_->scanner_switch.Count(scan.text.size()) ? ScanPath::kShared : ScanPath::kSeparate;
-  }
-  const size_t first = candidates->size();
-  if (path == ScanPath::kShared) {
-    if (const MultiScanner* scanner = shared_->Get(scan.folded, *rules_, *lexicon_)) {
-      // Rule k is pattern k; year pattern j is pattern rules + j.
-      const int rules = static_cast<int>(rules_->rules().size());
-      RuleSet::Walker rule_walker(*rules_, scan, candidates);
-      Lexicon::YearWalker year_walker(*lexicon_, scan, years);
-      if (scanner->Scan(scan.text, [&](size_t start, const std::vector<int>& hits) {
-            const size_t k = static_cast<size_t>(
-                std::lower_bound(hits.begin(), hits.end(), rules) - hits.begin());
-            if (k > 0) rule_walker.At(start, hits.data(), k);
-            if (k < hits.size()) year_walker.At(start, hits.data() + k, hits.size() - k, rules);
-          })) {
-        rule_walker.Finish();
-        year_walker.Finish();
-        return;
-      }
-      // The scanner's set ran out of memory: each family on its own.
-      candidates->erase(candidates->begin() + static_cast<std::ptrdiff_t>(first), candidates->end());
-    }  // else it failed to compile: the same
-  }
-  lexicon_->FindYears(scan, years, Lexicon::YearPath::kPerPattern);
-  rules_->Match(scan, candidates, RuleSet::MatchPath::kPerRule);
-}
 
 Status Extractor::Create(const std::string& data_dir, std::unique_ptr<Extractor>* out) {
   std::unique_ptr<Extractor> ex(new Extractor());
@@ -483,8 +435,9 @@ void Extractor::Extract(Document& doc) const {
   x.scan.Reset(doc.text);
   gazetteer_->FindAll(doc.text, &x.entities);
   lexicon_->FindWords(x.scan, &x.words);
+  lexicon_->FindYears(x.scan, &x.years);
   x.candidates.clear();
-  MatchRulesAndYears(x.scan, &x.candidates, &x.years);
+  rules_->Match(x.scan, &x.candidates);
 
   const std::string_view text = doc.text;
   const size_t content_end = ContentEnd(doc);

@@ -17,7 +17,6 @@
 
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "core/document.h"
 #include "core/status.h"
@@ -27,9 +26,6 @@ namespace chiso {
 class Gazetteer;
 class Lexicon;
 class RuleSet;
-struct Candidate;
-struct ScanText;
-struct YearMention;
 
 class Extractor {
  public:
@@ -43,16 +39,6 @@ class Extractor {
   // order). A document that already failed is left alone.
   void Extract(Document& doc) const;
 
-  // The rules' candidates and the year mentions of `scan`, as Extract finds
-  // them. kSeparate: each family on its own (a set picks the patterns that
-  // match, each scans the text); kShared: one MultiScanner for both families
-  // (one walk over the text instead of two); kAuto: kSeparate until the run
-  // has scanned 256 KB (the shared scanner's compile would weigh on
-  // start-up), then kShared. All give the same results.
-  enum class ScanPath { kAuto, kSeparate, kShared };
-  void MatchRulesAndYears(const ScanText& scan, std::vector<Candidate>* candidates,
-                          std::vector<YearMention>* years, ScanPath path = ScanPath::kAuto) const;
-
   const RuleSet& rules() const { return *rules_; }
   const Gazetteer& gazetteer() const { return *gazetteer_; }
   const Lexicon& lexicon() const { return *lexicon_; }
@@ -62,8 +48,6 @@ class Extractor {
   std::unique_ptr<RuleSet> rules_;
   std::unique_ptr<Gazetteer> gazetteer_;
   std::unique_ptr<Lexicon> lexicon_;
-  struct SharedScan;
-  std::unique_ptr<SharedScan> shared_;
 };
 
 }  // namespace chiso

@@ -57,7 +57,6 @@ std::optional<LexCategory> CategoryFromName(const std::string& s) {
 struct Lexicon::YearSets {
   RE2::Options options;
   std::vector<std::string> patterns, folded_patterns;
-  std::vector<std::string> scan_patterns[2];  // "(?i:" pattern ")", as written and folded
   std::once_flag once[2], scanner_once[2];
   std::unique_ptr<RE2::Set> sets[2];  // [0] as written, [1] folded
   std::unique_ptr<MultiScanner> scanners[2];
@@ -178,8 +177,6 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
       lex->year_sets_->options = yo;
       lex->year_sets_->patterns.push_back(pat);
       lex->year_sets_->folded_patterns.push_back(yp.re_folded->pattern());
-      lex->year_sets_->scan_patterns[0].push_back("(?i:" + pat + ")");
-      lex->year_sets_->scan_patterns[1].push_back("(?i:" + yp.re_folded->pattern() + ")");
       lex->years_.push_back(std::move(yp));
     }
   } catch (const json::exception& e) {
@@ -249,16 +246,40 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
   }
 }
 
-namespace {
-// A YearWalker's scratch: per pattern, where its next match may start (as
-// when each pattern scanned the text on its own).
-thread_local std::vector<size_t> year_resume;
-
-// One mention per position: the most specific kind wins (period, date and
-// comparison over explicit), since patterns overlap. Mentions equal in
-// position and kind are equal, so the order the paths found them in does
-// not show.
-void SortYears(std::vector<YearMention>* out) {
+void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out, YearPath path) const {
+  out->clear();
+  std::string_view t = scan.text;
+  if (path == YearPath::kAuto) {
+    path = year_sets_->scanner_switch.Count(t.size()) ? YearPath::kSinglePass : YearPath::kPerPattern;
+  }
+  const MultiScanner* scanner =
+      path == YearPath::kSinglePass ? year_sets_->Scanner(scan.folded) : nullptr;
+  bool complete = false;
+  if (scanner != nullptr) {
+    // Per pattern, where its next match may start (as when each pattern
+    // scanned the text on its own).
+    thread_local std::vector<size_t> resume;
+    resume.assign(years_.size(), 0);
+    complete = scanner->Scan(t, [&](size_t start, const std::vector<int>& at) {
+      for (int k : at) {
+        if (resume[k] > start) continue;
+        const YearPattern& yp = years_[k];
+        const RE2& re = scan.folded ? yp.re_folded->get() : *yp.re;
+        const int n = re.NumberOfCapturingGroups() + 1;
+        thread_local std::vector<re2::StringPiece> g;
+        g.resize(n);
+        if (!MatchAnchored(re, t, start, g.data(), n)) continue;
+        resume[k] = start + std::max<size_t>(1, g[0].size());
+        AddYears(scan, g.data(), n, yp.kind, out);
+      }
+    });
+    if (!complete) out->clear();  // the set ran out of memory: scan per pattern
+  }
+  if (!complete) FindYearsPerPattern(scan, out);
+  // One mention per position: the most specific kind wins (period, date and
+  // comparison over explicit), since patterns overlap. Mentions equal in
+  // position and kind are equal, so the order the paths found them in does
+  // not show.
   std::sort(out->begin(), out->end(), [](const YearMention& a, const YearMention& b) {
     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
     return static_cast<int>(a.kind) > static_cast<int>(b.kind);
@@ -268,58 +289,6 @@ void SortYears(std::vector<YearMention>* out) {
                            return a.span.begin == b.span.begin;
                          }),
              out->end());
-}
-}  // namespace
-
-const std::vector<std::string>& Lexicon::YearScanPatterns(bool folded_text) const {
-  return year_sets_->scan_patterns[folded_text ? 1 : 0];
-}
-
-Lexicon::YearWalker::YearWalker(const Lexicon& lexicon, const ScanText& scan,
-                                std::vector<YearMention>* out)
-    : lexicon_(lexicon), scan_(scan), out_(out) {
-  out->clear();
-  year_resume.assign(lexicon.years_.size(), 0);
-}
-
-void Lexicon::YearWalker::At(size_t start, const int* hits, size_t n, int base) {
-  const std::string_view t = scan_.text;
-  thread_local std::vector<re2::StringPiece> g;
-  for (const int* h = hits; h != hits + n; ++h) {
-    const int k = *h - base;
-    if (year_resume[k] > start) continue;
-    const YearPattern& yp = lexicon_.years_[k];
-    const RE2& re = scan_.folded ? yp.re_folded->get() : *yp.re;
-    const int groups = re.NumberOfCapturingGroups() + 1;
-    g.resize(groups);
-    if (!MatchAnchored(re, t, start, g.data(), groups)) continue;
-    year_resume[k] = start + std::max<size_t>(1, g[0].size());
-    AddYears(scan_, g.data(), groups, yp.kind, out_);
-  }
-}
-
-void Lexicon::YearWalker::Finish() { SortYears(out_); }
-
-void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out, YearPath path) const {
-  out->clear();
-  std::string_view t = scan.text;
-  if (path == YearPath::kAuto) {
-    path = year_sets_->scanner_switch.Count(t.size()) ? YearPath::kSinglePass : YearPath::kPerPattern;
-  }
-  const MultiScanner* scanner =
-      path == YearPath::kSinglePass ? year_sets_->Scanner(scan.folded) : nullptr;
-  if (scanner != nullptr) {
-    YearWalker walker(*this, scan, out);
-    if (scanner->Scan(t, [&](size_t start, const std::vector<int>& at) {
-          walker.At(start, at.data(), at.size(), 0);
-        })) {
-      walker.Finish();
-      return;
-    }
-    out->clear();  // the set ran out of memory: scan per pattern
-  }
-  FindYearsPerPattern(scan, out);
-  SortYears(out);
 }
 
 void Lexicon::FindYearsPerPattern(const ScanText& scan, std::vector<YearMention>* out) const {

@@ -81,28 +81,6 @@ class Lexicon {
   void FindYears(const ScanText& scan, std::vector<YearMention>* out,
                  YearPath path = YearPath::kAuto) const;
 
-  // For a single pass shared with other pattern families (Extractor scans
-  // rules and year patterns together; see RuleSet::Walker): the year
-  // patterns, each made case-insensitive in itself ("(?i:...)") so that a
-  // case-sensitive scanner keeps their meaning, and a walker that takes the
-  // scan's stops and gives the mentions FindYears gives.
-  const std::vector<std::string>& YearScanPatterns(bool folded_text) const;
-  class YearWalker {
-   public:
-    // Clears `out`; one YearWalker at a time per thread (scratch is shared).
-    YearWalker(const Lexicon& lexicon, const ScanText& scan, std::vector<YearMention>* out);
-    // `hits`: the patterns that match anchored at `start` (ascending), as
-    // indices into the shared scanner: year pattern k is `base` + k.
-    void At(size_t start, const int* hits, size_t n, int base);
-    // Puts the mentions in FindYears' order; call once, after the last At.
-    void Finish();
-
-   private:
-    const Lexicon& lexicon_;
-    const ScanText& scan_;
-    std::vector<YearMention>* out_;
-  };
-
  private:
   Lexicon();
   struct Entry {

@@ -307,10 +307,14 @@ struct RuleSet::Impl {
     return set_folded_ok ? set_folded.get() : nullptr;
   }
 
-  const MultiScanner* ScannerFor(bool folded_text, const RuleSet& rules) {
+  const MultiScanner* ScannerFor(bool folded_text, const std::vector<std::unique_ptr<Rule>>& rules) {
     std::unique_ptr<MultiScanner>& scanner = folded_text ? folded_scanner : original;
     std::call_once(folded_text ? folded_once : original_once, [&] {
-      scanner = std::make_unique<MultiScanner>(rules.ScanPatterns(folded_text), RuleOptions());
+      std::vector<const std::string*> patterns;
+      for (size_t i = 0; i < rules.size(); ++i) {
+        patterns.push_back(folded_text ? &folded[i]->pattern() : &rules[i]->full_pattern);
+      }
+      scanner = std::make_unique<MultiScanner>(patterns, RuleOptions());
     });
     return scanner->ok() ? scanner.get() : nullptr;
   }
@@ -520,8 +524,8 @@ Status RuleSet::CompileAll() const {
     if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
   }
   if (impl_->PerRuleSet(true) == nullptr) return Status::Error("the folded RE2::Set failed to compile");
-  if (impl_->ScannerFor(false, *this) == nullptr) return Status::Error("the rule scanner failed to compile");
-  if (impl_->ScannerFor(true, *this) == nullptr) return Status::Error("the folded rule scanner failed to compile");
+  if (impl_->ScannerFor(false, rules_) == nullptr) return Status::Error("the rule scanner failed to compile");
+  if (impl_->ScannerFor(true, rules_) == nullptr) return Status::Error("the folded rule scanner failed to compile");
   return Status::OK();
 }
 
@@ -665,51 +669,6 @@ size_t RuleSet::AddCandidate(const Rule& rule, int idx, const re2::StringPiece* 
   return next;
 }
 
-namespace {
-// A Walker's scratch: per rule, where its next match may start (as when each
-// rule scanned the text on its own), and each candidate's rule.
-thread_local std::vector<size_t> walker_resume;
-thread_local std::vector<int> walker_cand_rule;
-}  // namespace
-
-std::vector<const std::string*> RuleSet::ScanPatterns(bool folded_text) const {
-  std::vector<const std::string*> patterns;
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    patterns.push_back(folded_text ? &impl_->folded[i]->pattern() : &rules_[i]->full_pattern);
-  }
-  return patterns;
-}
-
-std::unique_ptr<MultiScanner> RuleSet::NewSharedScanner(bool folded_text,
-                                                        const std::vector<std::string>& more) const {
-  std::vector<const std::string*> patterns = ScanPatterns(folded_text);
-  for (const std::string& p : more) patterns.push_back(&p);
-  return std::make_unique<MultiScanner>(patterns, RuleOptions());
-}
-
-RuleSet::Walker::Walker(const RuleSet& rules, const ScanText& scan, std::vector<Candidate>* out)
-    : rules_(rules), scan_(scan), out_(out), first_(out->size()) {
-  walker_resume.assign(rules.rules_.size(), 0);
-  walker_cand_rule.clear();
-}
-
-void RuleSet::Walker::At(size_t start, const int* hits, size_t n) {
-  constexpr int kMaxGroups = 16;
-  re2::StringPiece groups[kMaxGroups];
-  const std::string_view t = scan_.text;
-  for (const int* h = hits; h != hits + n; ++h) {
-    const int idx = *h;
-    if (walker_resume[idx] > start) continue;
-    const Rule& rule = Compiled(*rules_.rules_[idx]);
-    const RE2& re = scan_.folded ? rules_.impl_->folded[idx]->get() : *rule.re;
-    const int g = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
-    if (!MatchAnchored(re, t, start, groups, g)) continue;
-    walker_resume[idx] = rules_.AddCandidate(rule, idx, groups, g, scan_, out_, &walker_cand_rule);
-  }
-}
-
-void RuleSet::Walker::Finish() { SortCandidates(out_, first_, walker_cand_rule); }
-
 void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath path) const {
   std::string_view t = scan.text;
   constexpr int kMaxGroups = 16;
@@ -722,17 +681,28 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
     path = impl_->scanner_switch.Count(t.size()) ? MatchPath::kSinglePass : MatchPath::kPerRule;
   }
   if (path == MatchPath::kSinglePass) {
-    if (const MultiScanner* scanner = impl_->ScannerFor(scan.folded, *this)) {
-      Walker walker(*this, scan, out);
+    if (const MultiScanner* scanner = impl_->ScannerFor(scan.folded, rules_)) {
+      // Per rule, where its next match may start (as when each rule scanned
+      // the text on its own).
+      thread_local std::vector<size_t> resume;
+      resume.assign(rules_.size(), 0);
       const bool complete = scanner->Scan(t, [&](size_t start, const std::vector<int>& at) {
-        walker.At(start, at.data(), at.size());
+        for (int idx : at) {
+          if (resume[idx] > start) continue;
+          const Rule& rule = Compiled(*rules_[idx]);
+          const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;
+          int n = std::min(kMaxGroups, re.NumberOfCapturingGroups() + 1);
+          if (!MatchAnchored(re, t, start, groups, n)) continue;
+          resume[idx] = AddCandidate(rule, idx, groups, n, scan, out, &cand_rule);
+        }
       });
       if (complete) {
-        walker.Finish();
+        SortCandidates(out, first, cand_rule);
         return;
       }
       // The scanner's set ran out of memory: start again, one rule at a time.
       out->erase(out->begin() + static_cast<std::ptrdiff_t>(first), out->end());
+      cand_rule.clear();
     }  // else it failed to compile: the same, one rule at a time
   }
   const RE2::Set* set = impl_->PerRuleSet(scan.folded);

@@ -50,8 +50,6 @@ class StringPiece;
 
 namespace chiso {
 
-class MultiScanner;
-
 // What attribution must find for a candidate to become a figure.
 enum class Requirement { kIndicator, kObject, kSubject };
 
@@ -130,33 +128,6 @@ class RuleSet {
   // Numerals glued to dates, document numbers or other digits are rejected.
   void Match(const ScanText& scan, std::vector<Candidate>* out,
              MatchPath path = MatchPath::kAuto) const;
-
-  // For a single pass shared with other pattern families (Extractor scans
-  // rules and year patterns together): the patterns to put in the
-  // MultiScanner (rule k is pattern k), on accented or folded text, and a
-  // Walker that takes its stops and gives the candidates Match gives.
-  std::vector<const std::string*> ScanPatterns(bool folded_text) const;
-  // A MultiScanner of those patterns followed by `more` (pattern
-  // rules().size() + j is more[j]), with the rules' RE2 options; it
-  // compiles now (tens of millions of instructions). Check ok().
-  std::unique_ptr<MultiScanner> NewSharedScanner(bool folded_text,
-                                                 const std::vector<std::string>& more) const;
-  class Walker {
-   public:
-    // Appends to `out`; one Walker at a time per thread (scratch is shared).
-    Walker(const RuleSet& rules, const ScanText& scan, std::vector<Candidate>* out);
-    // `hits`: the rules that match anchored at `start` (ascending); stops
-    // come in text order.
-    void At(size_t start, const int* hits, size_t n);
-    // Puts the candidates in Match's order; call once, after the last At.
-    void Finish();
-
-   private:
-    const RuleSet& rules_;
-    const ScanText& scan_;
-    std::vector<Candidate>* out_;
-    size_t first_;
-  };
 
   // Each rule's RE2 and its folded twin (for text without diacritics)
   // compile on first use; this compiles them all now and reports a bad one.

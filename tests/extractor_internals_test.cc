@@ -3,18 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/fold.h"
 #include "corpus/gen/generator.h"
-#include "extract/extractor.h"
-#include "extract/lexicon.h"
-#include "extract/rules.h"
-#include "extract/scan_text.h"
-#include "tests/corpus_files.h"
 
 namespace chiso::extractor_testing {
 size_t CountWordsPlain(std::string_view s, size_t limit);
@@ -117,63 +110,6 @@ TEST(ExtractorInternals, FindDateFastMatchesPlain) {
     }
   }
   EXPECT_GT(found, 100u);
-}
-
-}  // namespace
-}  // namespace chiso
-
-namespace chiso {
-namespace {
-
-std::string Describe(const std::vector<Candidate>& cs, const std::vector<YearMention>& ys) {
-  std::string out;
-  for (const Candidate& c : cs) {
-    out += c.figure.rule + "@" + std::to_string(c.match.begin) + "-" + std::to_string(c.match.end) + ":" +
-           std::to_string(c.numeral.begin) + "=" + std::to_string(c.figure.value) + "/" +
-           c.figure.direction + "/" + c.figure.approx + "/" + c.figure.unit + "\n";
-  }
-  for (const YearMention& y : ys) {
-    out += "year " + std::to_string(y.year) + "@" + std::to_string(y.span.begin) + " kind " +
-           std::to_string(static_cast<int>(y.kind)) + "\n";
-  }
-  return out;
-}
-
-// Extract's one scanner for rules and year patterns together gives the
-// candidates and years each family finds on its own, on every corpus text and
-// on generated documents, accented and folded.
-TEST(ExtractorInternals, SharedScanOfRulesAndYearsMatchesSeparateScans) {
-  std::unique_ptr<Extractor> ex;
-  ASSERT_TRUE(Extractor::Create(CHISO_SOURCE_DIR, &ex).ok());
-  std::vector<std::string> texts;
-  testing_support::ForEachCorpusText([&](const std::string&, const std::string& bytes) {
-    texts.push_back(bytes);
-    texts.push_back(FoldVietnamese(bytes));
-    return true;
-  });
-  gen::GenOptions o;
-  o.seed = 3;
-  for (int64_t i = 0; i < 200; ++i) {
-    gen::GeneratedDoc g;
-    gen::GenerateDocument(o, i, &g);
-    texts.push_back(i % 4 == 0 ? FoldVietnamese(g.text) : g.text);
-  }
-  size_t candidates = 0, years = 0, folded = 0;
-  for (const std::string& text : texts) {
-    ScanText scan;
-    scan.Reset(text);
-    folded += scan.folded;
-    std::vector<Candidate> c1 = {Candidate{}}, c2 = {Candidate{}};  // appended after what is there
-    std::vector<YearMention> y1 = {YearMention{}}, y2;               // cleared first
-    ex->MatchRulesAndYears(scan, &c1, &y1, Extractor::ScanPath::kSeparate);
-    ex->MatchRulesAndYears(scan, &c2, &y2, Extractor::ScanPath::kShared);
-    ASSERT_EQ(Describe(c1, y1), Describe(c2, y2)) << text.substr(0, 300);
-    candidates += c1.size() - 1;
-    years += y1.size();
-  }
-  EXPECT_GT(candidates, 2000u);
-  EXPECT_GT(years, 2000u);
-  EXPECT_GT(folded, 50u);
 }
 
 }  // namespace

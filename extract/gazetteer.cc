@@ -1072,27 +1072,10 @@ void Gazetteer::FindAll(std::string_view text, std::vector<Mention>* out) const 
         at = branches.back().at;
         branches.pop_back();
       }
-      if (ends.size() > 1) {
-        std::sort(ends.begin(), ends.end(),
-                  [](const AliasEnd& a, const AliasEnd& b) { return a.end > b.end; });
-        // Equal ends have equal keys: the letters between begin and end.
-        ends.erase(std::unique(ends.begin(), ends.end(),
-                               [](const AliasEnd& a, const AliasEnd& b) { return a.end == b.end; }),
-                   ends.end());
-      }
-      for (const AliasEnd& e : ends) {
-        const KeyInfo& info = *e.info;
-        Mention m;
-        m.begin = offsets[begin];
-        m.end = offsets[e.end];
-        m.entity = info.entity;
-        if (!Accept(info, text.substr(m.begin, m.end - m.begin), &m)) continue;
-        const bool province = m.entity != nullptr && m.entity->kind == EntityKind::kProvince;
-        if (province && AfterSurname(text, folded, offsets, begin)) m.entity = nullptr;
-        if (province && m.entity != nullptr) MarkPrefix(text, folded, offsets, begin, &m);
-        if (m.entity != nullptr) out->push_back(m);
-        pos = e.end;  // after an alias letter
-        break;
+      if (!ends.empty()) {
+        if (size_t end = TakeLongest(text, folded, offsets, begin, &ends, out)) {
+          pos = end;  // after an alias letter
+        }
       }
     }
     // After a word byte: to the end of the word.
@@ -1126,29 +1109,38 @@ void Gazetteer::FindAllReference(std::string_view text, std::vector<Mention>* ou
     if (first < 0) continue;
     ends.clear();
     WalkTrieReference(folded, first, begin + 1, &ends);
-    if (ends.size() > 1) {
-      std::sort(ends.begin(), ends.end(),
-                [](const AliasEnd& a, const AliasEnd& b) { return a.end > b.end; });
-      // Equal ends have equal keys: the letters between begin and end.
-      ends.erase(std::unique(ends.begin(), ends.end(),
-                             [](const AliasEnd& a, const AliasEnd& b) { return a.end == b.end; }),
-                 ends.end());
-    }
-    for (const AliasEnd& e : ends) {
-      const KeyInfo& info = *e.info;
-      Mention m;
-      m.begin = offsets[begin];
-      m.end = offsets[e.end];
-      m.entity = info.entity;
-      if (!Accept(info, text.substr(m.begin, m.end - m.begin), &m)) continue;
-      const bool province = m.entity != nullptr && m.entity->kind == EntityKind::kProvince;
-      if (province && AfterSurname(text, folded, offsets, begin)) m.entity = nullptr;
-      if (province && m.entity != nullptr) MarkPrefix(text, folded, offsets, begin, &m);
-      if (m.entity != nullptr) out->push_back(m);
-      pos = e.end;  // after an alias letter: after_word stays true
-      break;
+    if (ends.empty()) continue;
+    if (size_t end = TakeLongest(text, folded, offsets, begin, &ends, out)) {
+      pos = end;  // after an alias letter: after_word stays true
     }
   }
+}
+
+size_t Gazetteer::TakeLongest(std::string_view text, std::string_view folded,
+                              const std::vector<uint32_t>& offsets, size_t begin,
+                              std::vector<AliasEnd>* ends, std::vector<Mention>* out) const {
+  if (ends->size() > 1) {
+    std::sort(ends->begin(), ends->end(),
+              [](const AliasEnd& a, const AliasEnd& b) { return a.end > b.end; });
+    // Equal ends have equal keys: the letters between begin and end.
+    ends->erase(std::unique(ends->begin(), ends->end(),
+                            [](const AliasEnd& a, const AliasEnd& b) { return a.end == b.end; }),
+                ends->end());
+  }
+  for (const AliasEnd& e : *ends) {
+    const KeyInfo& info = *e.info;
+    Mention m;
+    m.begin = offsets[begin];
+    m.end = offsets[e.end];
+    m.entity = info.entity;
+    if (!Accept(info, text.substr(m.begin, m.end - m.begin), &m)) continue;
+    const bool province = m.entity != nullptr && m.entity->kind == EntityKind::kProvince;
+    if (province && AfterSurname(text, folded, offsets, begin)) m.entity = nullptr;
+    if (province && m.entity != nullptr) MarkPrefix(text, folded, offsets, begin, &m);
+    if (m.entity != nullptr) out->push_back(m);
+    return e.end;
+  }
+  return 0;
 }
 
 std::vector<Mention> Gazetteer::FindAll(std::string_view text) const {

@@ -208,6 +208,12 @@ class Gazetteer {
   };
   void WalkTrieReference(std::string_view folded, int32_t node, size_t at,
                          std::vector<AliasEnd>* ends) const;
+  // Of the alias ends found at folded offset `begin` (sorted here, longest
+  // first), the first that passes its checks becomes a mention in `out`;
+  // returns its folded end, or 0 if none passed.
+  size_t TakeLongest(std::string_view text, std::string_view folded,
+                     const std::vector<uint32_t>& offsets, size_t begin,
+                     std::vector<AliasEnd>* ends, std::vector<Mention>* out) const;
   std::set<std::string, std::less<>> surnames_;         // CanonicalVietnamese
   std::set<std::string, std::less<>> folded_surnames_;  // FoldVietnamese
 

@@ -289,11 +289,14 @@ size_t NextDigit(std::string_view text, size_t i) {
 
 }  // namespace
 
-// DetectConventionReference with the bytes between numerals skipped by
-// NextDigit.
-DecimalConvention DetectConvention(std::string_view text) {
+namespace {
+
+// The numerals' votes for a decimal separator; next_digit(text, i) is the
+// first digit at or after i, or text.size().
+template <typename NextDigitFn>
+DecimalConvention Vote(std::string_view text, NextDigitFn next_digit) {
   int comma = 0, dot = 0;
-  for (size_t i = NextDigit(text, 0); i < text.size(); i = NextDigit(text, i)) {
+  for (size_t i = next_digit(text, 0); i < text.size(); i = next_digit(text, i)) {
     const size_t begin = i;
     while (i < text.size() && (IsDigit(text[i]) || IsSeparator(text[i]))) ++i;
     size_t end = i;
@@ -325,47 +328,22 @@ DecimalConvention DetectConvention(std::string_view text) {
   return DecimalConvention::kUnknown;
 }
 
+}  // namespace
+
+// The bytes between numerals skipped by NextDigit, eight at a time.
+DecimalConvention DetectConvention(std::string_view text) {
+  return Vote(text, [](std::string_view t, size_t i) { return NextDigit(t, i); });
+}
+
 namespace internal {
 
-// The byte loop DetectConvention replaced; the reference of its
+// The same votes with a byte loop between numerals: the reference of the
 // differential test.
 DecimalConvention DetectConventionReference(std::string_view text) {
-  int comma = 0, dot = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (!IsDigit(text[i])) {
-      ++i;
-      continue;
-    }
-    const size_t begin = i;
-    while (i < text.size() && (IsDigit(text[i]) || IsSeparator(text[i]))) ++i;
-    size_t end = i;
-    while (IsSeparator(text[end - 1])) --end;  // text[begin] is a digit
-    const bool touches_letter = (begin > 0 && IsAsciiAlpha(text[begin - 1])) ||
-                                (i < text.size() && IsAsciiAlpha(text[i]));
-    if (touches_letter) continue;
-    const std::string_view run = text.substr(begin, end - begin);
-    const Shape shape = Classify(run);
-    char decimal = 0;
-    switch (shape.layout) {
-      case Layout::kMixed:
-        decimal = shape.sep;
-        break;
-      case Layout::kGrouped:
-        decimal = shape.sep == '.' ? ',' : '.';
-        break;
-      case Layout::kSingle:
-        if (SingleIsSurelyDecimal(run, shape.sep_pos)) decimal = shape.sep;
-        break;
-      default:
-        break;
-    }
-    if (decimal == ',') ++comma;
-    if (decimal == '.') ++dot;
-  }
-  if (comma > dot) return DecimalConvention::kComma;
-  if (dot > comma) return DecimalConvention::kDot;
-  return DecimalConvention::kUnknown;
+  return Vote(text, [](std::string_view t, size_t i) {
+    while (i < t.size() && !IsDigit(t[i])) ++i;
+    return i;
+  });
 }
 
 }  // namespace internal

@@ -12,12 +12,12 @@
 #include <bit>
 #include <climits>
 #include <cstdint>
-#include <cstring>
 #include <iterator>
 #include <string>
 #include <utility>
 
 #include "core/fold.h"
+#include "core/swar.h"
 
 namespace chiso {
 namespace {
@@ -177,16 +177,11 @@ bool SuppressBreak(std::string_view line, size_t start, size_t b) {
 size_t NextTerminal(std::string_view line, size_t t, size_t to) {
   auto terminal = [](char c) { return c == '.' || c == '!' || c == '?'; };
   if constexpr (std::endian::native == std::endian::little) {
-    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-    // High bit set in each zero byte of v, and perhaps in bytes above one:
-    // the lowest set byte is a true zero.
-    auto zeros = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
     for (; t + 8 <= to; t += 8) {
-      uint64_t w;
-      std::memcpy(&w, line.data() + t, 8);
+      const uint64_t w = swar::Load8(line.data() + t);
       const uint64_t hit =
-          zeros(w ^ (kOnes * '.')) | zeros(w ^ (kOnes * '!')) | zeros(w ^ (kOnes * '?'));
-      if (hit != 0) return t + static_cast<size_t>(std::countr_zero(hit) >> 3);
+          swar::BytesEqual(w, '.') | swar::BytesEqual(w, '!') | swar::BytesEqual(w, '?');
+      if (hit != 0) return t + swar::FirstMarked(hit);
     }
   }
   while (t < to && !terminal(line[t])) ++t;

@@ -131,19 +131,7 @@ void Fold(std::string_view utf8, std::string* out, std::vector<uint32_t>* offset
       ++size;
       continue;
     }
-    char32_t cp;
-    // Vietnamese letters are 2-byte (U+00C0..) or 3-byte (U+1EA0..) forms:
-    // decoded here when well-formed, the rest by DecodeUtf8NonAscii.
-    if (b >= 0xC2 && b <= 0xDF && pos + 1 < n && (in[pos + 1] & 0xC0) == 0x80) {
-      cp = (char32_t{b} & 0x1F) << 6 | (in[pos + 1] & 0x3F);
-      pos += 2;
-    } else if (b == 0xE1 && pos + 2 < n && (in[pos + 1] & 0xC0) == 0x80 &&
-               (in[pos + 2] & 0xC0) == 0x80) {
-      cp = char32_t{0x1000} | (in[pos + 1] & 0x3F) << 6 | (in[pos + 2] & 0x3F);
-      pos += 3;
-    } else {
-      cp = DecodeUtf8NonAscii(utf8, &pos);
-    }
+    const char32_t cp = DecodeUtf8NonAsciiInline(utf8, &pos);
     if (IsCombiningMark(cp)) continue;  // NFD input: drop the marks
     if (char c = table.Lookup(cp)) {
       // A letter in the tables took 2 or more bytes in: one out always fits.

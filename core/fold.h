@@ -53,6 +53,54 @@ inline char32_t DecodeUtf8(std::string_view s, size_t* pos) {
 }
 void AppendUtf8(char32_t cp, std::string* out);
 
+// DecodeUtf8NonAscii with the forms of the Vietnamese letters (2 bytes, and 3
+// bytes led by E1, all well-formed) decoded inline: the decoder of the hot
+// loops. REQUIRES: s[*pos] >= 0x80.
+inline char32_t DecodeUtf8NonAsciiInline(std::string_view s, size_t* pos) {
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t p = *pos, n = s.size();
+  const unsigned char b0 = b[p];
+  if (b0 >= 0xC2 && b0 <= 0xDF && p + 1 < n && (b[p + 1] & 0xC0) == 0x80) {
+    *pos = p + 2;
+    return (char32_t{b0} & 0x1F) << 6 | (b[p + 1] & 0x3F);
+  }
+  if (b0 == 0xE1 && p + 2 < n && (b[p + 1] & 0xC0) == 0x80 && (b[p + 2] & 0xC0) == 0x80) {
+    *pos = p + 3;
+    return char32_t{0x1000} | (b[p + 1] & 0x3F) << 6 | (b[p + 2] & 0x3F);
+  }
+  return DecodeUtf8NonAscii(s, pos);
+}
+
+// The length of the well-formed UTF-8 sequence starting at s[i] (Unicode
+// Table 3-7: no overlongs, surrogates or code points > U+10FFFF), or 0 if
+// s[i] does not start one. REQUIRES: i < s.size().
+inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = at(i);
+  if (b0 < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if ((at(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
 }  // namespace chiso
 
 #endif  // CHISO_CORE_FOLD_H_

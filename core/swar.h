@@ -1,5 +1,5 @@
-// Eight bytes at a time (SWAR): the word tests the byte scans share (emit's
-// IsPlain, decode's ScanUtf8, DetectConvention, CountCodePoints). Plain
+// Eight bytes at a time (SWAR): the word tests the byte scans share (emit,
+// decode, numbers, sentences, the extractor's word count, CountCodePoints). Plain
 // 64-bit arithmetic, no intrinsics. Every mask has 0x80 in exactly the bytes
 // that match: no borrow or carry crosses into a neighbour byte, so the
 // lowest marked byte is the first match (FirstMarked).

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "core/fold.h"
+#include "core/swar.h"
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
 #include "extract/rules.h"
@@ -243,17 +244,13 @@ size_t CountWords(std::string_view s, size_t limit = SIZE_MAX) {
 // once the count passes the limit, as CountWords does.
 size_t CountWordsUpTo(std::string_view s, size_t limit) {
   if constexpr (std::endian::native != std::endian::little) return CountWords(s, limit);
-  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL, kSpaces = 0x2020202020202020ULL;
   size_t n = 0;
-  uint64_t prev_space = 0x80;  // the byte before the start counts as a space
+  uint64_t prev_space = swar::kHigh >> 56;  // the byte before the start counts as a space
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
-    uint64_t v;
-    std::memcpy(&v, s.data() + i, 8);
-    const uint64_t x = v ^ kSpaces;
-    const uint64_t space = ~(((x & kLow7) + kLow7) | x | kLow7);  // 0x80 in each ' ' byte
-    const uint64_t starts = ~space & ~kLow7 & ((space << 8) | prev_space);
-    n += static_cast<size_t>(std::popcount(starts));
+    const uint64_t space = swar::BytesEqual(swar::Load8(s.data() + i), ' ');
+    const uint64_t starts = ~space & swar::kHigh & ((space << 8) | prev_space);
+    n += swar::CountMarked(starts);
     if (n > limit) return limit + 1;
     prev_space = space >> 56;
   }

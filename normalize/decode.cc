@@ -49,50 +49,6 @@ std::string Printf(const char* fmt, auto... args) {
   return buf;
 }
 
-// Returns the length of the well-formed UTF-8 sequence starting at s[i]
-// (Unicode Table 3-7: no overlongs, surrogates or code points > U+10FFFF),
-// or 0 if s[i] does not start one.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto at = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t b0 = at(i);
-  if (b0 < 0x80) return 1;
-  size_t len;
-  uint8_t lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-  for (size_t k = 2; k < len; ++k) {
-    if ((at(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return len;
-}
-
-// True if one of the 8 bytes at p is >= 0x80.
-bool AnyNonAscii8(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, 8);
-  return (word & 0x8080808080808080ull) != 0;
-}
-
-// True if one of the 8 bytes at p is < 0x20 (the exact "hasless" test: a
-// byte >= 0x80 never counts).
-bool AnyControl8(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, 8);
-  return ((word - 0x2020202020202020ull) & ~word & 0x8080808080808080ull) != 0;
-}
 
 // One character of `s` at *pos, whose first byte is >= 0x80: counted in
 // *scan, and *pos moved past it (one byte if it starts no well-formed
@@ -131,36 +87,11 @@ Utf8Scan ScanUtf8Reference(std::string_view s) {
   Utf8Scan scan;
   size_t i = 0;
   while (i < s.size()) {
-    if (i + 8 <= s.size() && !AnyNonAscii8(s.data() + i)) {
-      i += 8;
-      continue;
-    }
-    const auto b0 = static_cast<uint8_t>(s[i]);
-    if (b0 < 0x80) {
+    if (static_cast<uint8_t>(s[i]) < 0x80) {
       ++i;
       continue;
     }
-    // Inline, the forms of the Vietnamese letters (2 bytes, and 3 bytes led
-    // by E1), on which Utf8SequenceLength returns the same.
-    auto continuation = [&](size_t k) { return (static_cast<uint8_t>(s[k]) & 0xC0) == 0x80; };
-    if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < s.size() && continuation(i + 1)) {
-      ++scan.multibyte;
-      i += 2;
-      continue;
-    }
-    if (b0 == 0xE1 && i + 2 < s.size() && continuation(i + 1) && continuation(i + 2)) {
-      ++scan.multibyte;
-      i += 3;
-      continue;
-    }
-    size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      if (scan.invalid++ == 0) scan.first_invalid = i;
-      ++i;
-    } else {
-      ++scan.multibyte;
-      i += len;
-    }
+    ScanMultiByte(s, &i, &scan);
   }
   return scan;
 }
@@ -449,7 +380,9 @@ std::string BinaryReason(std::string_view bytes, size_t start) {
   size_t controls = 0, first_control = 0;
   for (size_t k = 0; k < window.size(); ++k) {
     // Skip 8 bytes at a time while none is below 0x20.
-    while (k + 8 <= window.size() && !AnyControl8(window.data() + k)) k += 8;
+    while (k + 8 <= window.size() && swar::BytesBelow(swar::Load8(window.data() + k), 0x20) == 0) {
+      k += 8;
+    }
     if (k == window.size()) break;
     auto b = static_cast<uint8_t>(window[k]);
     if (b == 0) return Printf("NUL bytes at offset %zu", start + k);

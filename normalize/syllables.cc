@@ -356,23 +356,6 @@ inline uint8_t LetterBits(char32_t c) {
   return IsLetterCp(c) ? kOtherLetterByte : 0;
 }
 
-// DecodeUtf8NonAscii with the 2-byte and the U+1xxx 3-byte forms (all the
-// Vietnamese letters) inline. REQUIRES: s[*pos] >= 0x80.
-inline char32_t DecodeHigh(std::string_view text, size_t* pos) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t p = *pos, n = text.size();
-  const unsigned b = s[p];
-  if (b >= 0xC2 && b <= 0xDF && p + 1 < n && (s[p + 1] & 0xC0) == 0x80) {
-    *pos = p + 2;
-    return (char32_t{b} & 0x1F) << 6 | (s[p + 1] & 0x3F);
-  }
-  if (b == 0xE1 && p + 2 < n && (s[p + 1] & 0xC0) == 0x80 && (s[p + 2] & 0xC0) == 0x80) {
-    *pos = p + 3;
-    return char32_t{0x1000} | (s[p + 1] & 0x3F) << 6 | (s[p + 2] & 0x3F);
-  }
-  return DecodeUtf8NonAscii(text, pos);
-}
-
 // Fills run->letters with the code points of text[begin, end) (a run of at
 // most 16 letters) and sets run->size.
 void DecodeRun(std::string_view text, size_t begin, size_t end, Run* run) {
@@ -535,7 +518,7 @@ static size_t RejoinOnce(Document& doc) {
       continue;
     }
     if (bits == kHighByte) {
-      c = DecodeHigh(text, &pos);
+      c = DecodeUtf8NonAsciiInline(text, &pos);
       bits = LetterBits(c);
       if (bits == 0) {
         prev_prev = prev_cp;
@@ -563,7 +546,7 @@ static size_t RejoinOnce(Document& doc) {
         break;
       }
       size_t q = pos;
-      const char32_t d = DecodeHigh(text, &q);
+      const char32_t d = DecodeUtf8NonAsciiInline(text, &q);
       bits = LetterBits(d);
       if (bits == 0) {
         after = d;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/fold.h"
 #include "core/swar.h"
 
 namespace chiso {
@@ -185,62 +186,21 @@ Json ToJson(const Document& doc) { return Record(doc, /*with_figures=*/true); }
 
 Json ToJsonWithoutFigures(const Document& doc) { return Record(doc, /*with_figures=*/false); }
 
-namespace {
-
-// AppendJsonLine writes the line directly, byte for byte what
-// ToJson(doc).dump(-1, ' ', false, replace) writes, without building the
-// DOM (which cost more than the rest of emission). emit_test and
-// tests/fast_paths_test compare the two on every corpus.
-
-// The well-formed UTF-8 sequence (Unicode Table 3-7) of 2 to 4 bytes at p,
-// its length; 0 if there is none. REQUIRES: p < end, *p >= 0x80.
-size_t MultiByteLength(const unsigned char* p, const unsigned char* end) {
-  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) {
-    return q < end && *q >= lo && *q <= hi;
-  };
-  const unsigned char c = *p;
-  if (c >= 0xC2 && c <= 0xDF) return cont(p + 1, 0x80, 0xBF) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    return cont(p + 1, lo, hi) && cont(p + 2, 0x80, 0xBF) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    return cont(p + 1, lo, hi) && cont(p + 2, 0x80, 0xBF) && cont(p + 3, 0x80, 0xBF) ? 4 : 0;
-  }
-  return 0;
-}
-
-}  // namespace
-
 namespace internal {
 
 // The byte loop IsPlain replaced; the reference of its differential test.
 bool IsPlainReference(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) {
-    return q < end && *q >= lo && *q <= hi;
-  };
-  while (p < end) {
-    const unsigned char c = *p;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       if (c < 0x20 || c == '"' || c == '\\') return false;
-      ++p;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      if (!cont(p + 1, 0x80, 0xBF)) return false;
-      p += 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF)) return false;
-      p += 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      const unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF) || !cont(p + 3, 0x80, 0xBF)) return false;
-      p += 4;
-    } else {
-      return false;
+      ++i;
+      continue;
     }
+    const size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) return false;
+    i += len;
   }
   return true;
 }
@@ -250,29 +210,31 @@ bool IsPlainReference(std::string_view s) {
 // and the scan goes on after it.
 bool IsPlain(std::string_view s) {
   if constexpr (std::endian::native != std::endian::little) return IsPlainReference(s);
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (end - p >= 8) {
-    const uint64_t w = swar::Load8(reinterpret_cast<const char*>(p));
+  size_t i = 0;
+  while (i + 8 <= s.size()) {
+    const uint64_t w = swar::Load8(s.data() + i);
     const uint64_t marked = swar::HighBytes(w) | swar::BytesBelow(w, 0x20) |
                             swar::BytesEqual(w, '"') | swar::BytesEqual(w, '\\');
     if (marked == 0) {
-      p += 8;
+      i += 8;
       continue;
     }
-    p += swar::FirstMarked(marked);
-    if (*p < 0x80) return false;  // a control, '"' or '\\'
-    const size_t len = MultiByteLength(p, end);
+    i += swar::FirstMarked(marked);
+    if (static_cast<unsigned char>(s[i]) < 0x80) return false;  // a control, '"' or '\\'
+    const size_t len = Utf8SequenceLength(s, i);
     if (len == 0) return false;
-    p += len;
+    i += len;
   }
   // The last bytes (fewer than 8) start at a character boundary.
-  return IsPlainReference(std::string_view(reinterpret_cast<const char*>(p),
-                                           static_cast<size_t>(end - p)));
+  return IsPlainReference(s.substr(i));
 }
 
 }  // namespace internal
 
+// AppendJsonLine writes the line directly, byte for byte what
+// ToJson(doc).dump(-1, ' ', false, replace) writes, without building the
+// DOM (which cost more than the rest of emission). emit_test and
+// tests/fast_paths_test compare the two on every corpus.
 namespace {
 
 using internal::IsPlain;

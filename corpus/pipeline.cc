@@ -202,9 +202,7 @@ class TreeInputs : public InputSource {
   };
   // As fs::path's operator/ joins a relative name.
   static std::string Join(const std::string& dir, const std::string& name) {
-    std::string p;
-    p.reserve(dir.size() + 1 + name.size());
-    p = dir;
+    std::string p = dir;
     if (!p.empty() && p.back() != '/') p += '/';
     p += name;
     return p;
@@ -236,7 +234,7 @@ class TreeInputs : public InputSource {
         if (is_dir) {
           f.entries.push_back({std::move(name), true});
         } else if (is_file) {
-          if (name == "gold.jsonl" || name.ends_with(".jsonl")) continue;  // annotations
+          if (name.ends_with(".jsonl")) continue;  // annotations (gold.jsonl among them)
           f.entries.push_back({std::move(name), false});
         }
       }

@@ -931,15 +931,6 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 
 inline uint8_t ByteClass(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
 
-constexpr std::array<int8_t, 256> kTrieIndex = [] {
-  std::array<int8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) t[c] = static_cast<int8_t>(TrieIndex(static_cast<char>(c)));
-  return t;
-}();
-
-// TrieIndex by table.
-inline int TrieIndexOf(char c) { return kTrieIndex[static_cast<unsigned char>(c)]; }
-
 // TrieIndex, or 36 (the edge that is always -1) for any other byte.
 constexpr std::array<uint8_t, 256> kTrieSlot = [] {
   std::array<uint8_t, 256> t{};
@@ -993,13 +984,13 @@ void Gazetteer::WalkTrieReference(std::string_view folded, int32_t node, size_t 
       const size_t next = (cls & kAlnum) ? at : SkipSeparators(folded, at);
       if (next < size) {
         const TrieNode& b = trie_[n.boundary];
-        if (int i = TrieIndexOf(folded[next]); i >= 0 && b.next[i] >= 0) {
-          branches.push_back({b.next[i], next + 1});
+        if (int32_t child = b.next[TrieSlot(folded[next])]; child >= 0) {
+          branches.push_back({child, next + 1});
         }
       }
     }
     if (cls & kAlnum) {
-      if (int32_t child = n.next[TrieIndexOf(folded[at])]; child >= 0) {
+      if (int32_t child = n.next[TrieSlot(folded[at])]; child >= 0) {
         node = child;
         ++at;
         continue;
@@ -1105,7 +1096,7 @@ void Gazetteer::FindAllReference(std::string_view text, std::vector<Mention>* ou
     const size_t begin = pos;
     pos = begin + 1;  // unless a match is taken
     after_word = true;
-    const int32_t first = trie_[0].next[TrieIndexOf(folded[begin])];
+    const int32_t first = trie_[0].next[TrieSlot(folded[begin])];
     if (first < 0) continue;
     ends.clear();
     WalkTrieReference(folded, first, begin + 1, &ends);

@@ -18,7 +18,6 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
-#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -82,12 +81,10 @@ class MultiScanner {
 // an earlier end).
 inline bool MatchAnchored(const RE2& re, std::string_view text, size_t start,
                           re2::StringPiece* groups, int n) {
-  const size_t rest = text.size() - start;
-  // RE2's own limit is 256 Kbit / list count, and a program's list count is
-  // at most its size: below this bound RE2 surely takes the bit-state path.
-  const size_t bit_state_rest = (256 * 1024) / static_cast<size_t>(std::max(1, re.ProgramSize()));
-  if (n <= 1 || rest * static_cast<size_t>(re.ProgramSize()) <= 64 * 1024 ||
-      rest >= bit_state_rest) {
+  // RE2 takes the bit-state path while bits < 256 Kbit (its bound is per list
+  // count, at most the program size, so this errs towards the plain call).
+  const size_t bits = (text.size() - start) * static_cast<size_t>(re.ProgramSize());
+  if (n <= 1 || bits <= 64 * 1024 || bits >= 256 * 1024) {
     return re.Match(text, start, text.size(), RE2::ANCHOR_START, groups, n);
   }
   re2::StringPiece whole;

@@ -174,8 +174,9 @@ bool SuppressBreak(std::string_view line, size_t start, size_t b) {
 // (from, to), or `to`.
 // The first i in [t, to) where line[i] is '.', '!' or '?', else `to`; eight
 // bytes at a time (most of a line is not near a terminator).
+bool IsTerminal(char c) { return c == '.' || c == '!' || c == '?'; }
+
 size_t NextTerminal(std::string_view line, size_t t, size_t to) {
-  auto terminal = [](char c) { return c == '.' || c == '!' || c == '?'; };
   if constexpr (std::endian::native == std::endian::little) {
     for (; t + 8 <= to; t += 8) {
       const uint64_t w = swar::Load8(line.data() + t);
@@ -184,26 +185,23 @@ size_t NextTerminal(std::string_view line, size_t t, size_t to) {
       if (hit != 0) return t + swar::FirstMarked(hit);
     }
   }
-  while (t < to && !terminal(line[t])) ++t;
+  while (t < to && !IsTerminal(line[t])) ++t;
   return t;
 }
 
 size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
                        size_t to) {
-  auto terminal = [](char c) { return c == '.' || c == '!' || c == '?'; };
   for (size_t p = from + 1; p < to; ++p) {
     // Both kinds of break have '.', '!' or '?' one or two bytes before them:
     // jump to the next place where that holds.
-    if (!terminal(line[p - 1]) && !(p >= 2 && terminal(line[p - 2]))) {
+    if (!IsTerminal(line[p - 1]) && !(p >= 2 && IsTerminal(line[p - 2]))) {
       const size_t t = NextTerminal(line, p, to);
       if (t + 1 >= to) return to;
       p = t + 1;
     }
     const char c = line[p];
     if (IsAsciiDigit(c) && p >= 2 && line[p - 1] == ' ') {
-      const char terminal = line[p - 2];
-      if ((terminal == '.' || terminal == '!' || terminal == '?') &&
-          !SuppressBreak(line, start, p)) {
+      if (IsTerminal(line[p - 2]) && !SuppressBreak(line, start, p)) {
         return p;
       }
       continue;

@@ -79,20 +79,24 @@ inline void ScanMultiByte(std::string_view s, size_t* pos, internal::Utf8Scan* s
   }
 }
 
+// The characters of s[i, end), byte by byte, into *scan.
+void ScanBytes(std::string_view s, size_t i, internal::Utf8Scan* scan) {
+  while (i < s.size()) {
+    if (static_cast<uint8_t>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    ScanMultiByte(s, &i, scan);
+  }
+}
+
 }  // namespace
 
 namespace internal {
 
 Utf8Scan ScanUtf8Reference(std::string_view s) {
   Utf8Scan scan;
-  size_t i = 0;
-  while (i < s.size()) {
-    if (static_cast<uint8_t>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    ScanMultiByte(s, &i, &scan);
-  }
+  ScanBytes(s, 0, &scan);
   return scan;
 }
 
@@ -112,13 +116,7 @@ Utf8Scan ScanUtf8(std::string_view s) {
     i += swar::FirstMarked(high);
     ScanMultiByte(s, &i, &scan);
   }
-  while (i < s.size()) {
-    if (static_cast<uint8_t>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    ScanMultiByte(s, &i, &scan);
-  }
+  ScanBytes(s, i, &scan);  // the last bytes (fewer than 8)
   return scan;
 }
 

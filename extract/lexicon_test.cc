@@ -66,6 +66,13 @@ TEST(Years, KindsAndSpans) {
     EXPECT_EQ(Years(t, path), At(t, "2021", 3));
     t = "năm 2023";
     EXPECT_EQ(Years(t, path), At(t, "2023", 0));
+    // A bare year stands between non-letters; Vietnamese letters bound it
+    // like ASCII ones (the pattern names \p{Latin}, not \p{L}).
+    t = "trong (2022) có";
+    EXPECT_EQ(Years(t, path), At(t, "2022", 0));
+    for (const char* glued : {"mã ư2022 có", "mã 2022ơ có", "số QĐ2022 và", "Đ2022", "2022Ấ", "x2022 "}) {
+      EXPECT_EQ(Years(glued, path), "") << glued;
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "core/fold.h"
 #include "extract/lazy_regex.h"
@@ -281,30 +282,75 @@ bool ClosesOnlyItsOwnGroups(std::string_view p) {
 }
 
 struct RuleSet::Impl {
-  // Per-rule scanning (MatchPath::kPerRule): one RE2::Set pass says which
-  // rules match anywhere; compiled at load (start-up needs nothing more).
-  std::unique_ptr<RE2::Set> set_original;
+  // Per-rule scanning (MatchPath::kPerRule): RE2::Set passes say which rules
+  // match anywhere. The rules are split in kShards sets, rule i in set
+  // i % kShards, so that start-up compiles them side by side (the set is most
+  // of start-up's work on its thread); a pass runs each set.
+  static constexpr size_t kShards = 2;
+  std::unique_ptr<RE2::Set> set_original[kShards];
   // The folded side (patterns with letters folded, for unaccented text) is
   // compiled on first use: most runs never need it.
   std::vector<std::unique_ptr<LazyRE2>> folded;  // per rule
   std::once_flag set_folded_once;
-  std::unique_ptr<RE2::Set> set_folded;
+  std::unique_ptr<RE2::Set> set_folded[kShards];
   bool set_folded_ok = false;
   // The single-pass scanners (see MultiScanner), compiled on first use.
   std::once_flag original_once, folded_once;
   std::unique_ptr<MultiScanner> original, folded_scanner;
   ScannerSwitch scanner_switch;
 
-  const RE2::Set* PerRuleSet(bool folded_text) {
-    if (!folded_text) return set_original.get();
-    std::call_once(set_folded_once, [this] {
-      set_folded = std::make_unique<RE2::Set>(RuleOptions(), RE2::UNANCHORED);
-      for (const auto& f : folded) {
-        if (set_folded->Add(f->pattern(), nullptr) < 0) return;
+  // Builds the sets of one shard from `patterns` (all rules'); on a bad
+  // pattern, the rule's index and RE2's message.
+  static std::unique_ptr<RE2::Set> BuildShard(const std::vector<const std::string*>& patterns, size_t shard,
+                                              size_t* bad, std::string* err) {
+    auto set = std::make_unique<RE2::Set>(RuleOptions(), RE2::UNANCHORED);
+    for (size_t i = shard; i < patterns.size(); i += kShards) {
+      if (set->Add(*patterns[i], err) < 0) {
+        *bad = i;
+        return nullptr;
       }
-      set_folded_ok = set_folded->Compile();
+    }
+    return set->Compile() ? std::move(set) : nullptr;
+  }
+
+  // The sets for the text's side, or null if they failed to compile.
+  std::unique_ptr<RE2::Set>* PerRuleSets(bool folded_text) {
+    if (!folded_text) return set_original;
+    std::call_once(set_folded_once, [this] {
+      std::vector<const std::string*> patterns;
+      for (const auto& f : folded) patterns.push_back(&f->pattern());
+      size_t bad;
+      std::string err;
+      set_folded_ok = true;
+      for (size_t s = 0; s < kShards; ++s) {
+        set_folded[s] = BuildShard(patterns, s, &bad, &err);
+        set_folded_ok = set_folded_ok && set_folded[s] != nullptr;
+      }
     });
-    return set_folded_ok ? set_folded.get() : nullptr;
+    return set_folded_ok ? set_folded : nullptr;
+  }
+
+  // The rules that match somewhere in `t`, in increasing order. If the sets
+  // failed (to compile, or the DFA ran out of memory), every rule: each then
+  // scans the text on its own, as it would have.
+  void RulesMatching(bool folded_text, std::string_view t, size_t n_rules, std::vector<int>* hits) {
+    hits->clear();
+    std::unique_ptr<RE2::Set>* sets = PerRuleSets(folded_text);
+    thread_local std::vector<int> local;
+    for (size_t s = 0; sets != nullptr && s < kShards; ++s) {
+      RE2::Set::ErrorInfo info;
+      local.clear();
+      if (!sets[s]->Match(t, &local, &info) && info.kind != RE2::Set::kNoError) {
+        sets = nullptr;
+        break;
+      }
+      for (int j : local) hits->push_back(static_cast<int>(s + kShards * static_cast<size_t>(j)));
+    }
+    if (sets == nullptr) {
+      hits->resize(n_rules);
+      for (size_t i = 0; i < n_rules; ++i) (*hits)[i] = static_cast<int>(i);
+    }
+    std::sort(hits->begin(), hits->end());
   }
 
   const MultiScanner* ScannerFor(bool folded_text, const std::vector<std::unique_ptr<Rule>>& rules) {
@@ -391,8 +437,8 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
   if (files.empty()) return Status::Error(dir + ": no rule files");
 
   const RE2::Options opts = RuleOptions();
-  rs->impl_->set_original = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
   std::set<std::string> ids;
+  std::vector<std::string> wheres;  // per rule, for errors of the sets
 
   for (const fs::path& path : files) {
     json fj;
@@ -502,15 +548,30 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
       rule->compile_once = std::make_unique<std::once_flag>();
       std::string err;
       if (!ClosesOnlyItsOwnGroups(full)) return Status::Error(where + "RE2::Set: unexpected ): " + full);
-      if (rs->impl_->set_original->Add(full, &err) < 0) {
-        return Status::Error(where + "RE2::Set: " + err);
-      }
+      wheres.push_back(where);
       rs->impl_->folded.push_back(std::make_unique<LazyRE2>(FoldPattern(full), opts));
       rs->rules_.push_back(std::move(rule));
     }
   }
-  if (!rs->impl_->set_original->Compile()) {
-    return Status::Error(dir + ": RE2::Set failed to compile (out of memory?)");
+  std::vector<const std::string*> patterns;
+  for (const auto& r : rs->rules_) patterns.push_back(&r->full_pattern);
+  size_t bad[Impl::kShards];
+  std::string errs[Impl::kShards];
+  std::fill(std::begin(bad), std::end(bad), patterns.size());
+  {
+    std::vector<std::thread> threads;
+    for (size_t s = 1; s < Impl::kShards; ++s) {
+      threads.emplace_back([&, s] { rs->impl_->set_original[s] = Impl::BuildShard(patterns, s, &bad[s], &errs[s]); });
+    }
+    rs->impl_->set_original[0] = Impl::BuildShard(patterns, 0, &bad[0], &errs[0]);
+    for (auto& t : threads) t.join();
+  }
+  const size_t* first_bad = std::min_element(std::begin(bad), std::end(bad));
+  if (*first_bad < patterns.size()) {
+    return Status::Error(wheres[*first_bad] + "RE2::Set: " + errs[first_bad - std::begin(bad)]);
+  }
+  for (const auto& set : rs->impl_->set_original) {
+    if (!set) return Status::Error(dir + ": RE2::Set failed to compile (out of memory?)");
   }
   *out = std::move(rs);
   return Status::OK();
@@ -523,7 +584,7 @@ Status RuleSet::CompileAll() const {
     const RE2& re = impl_->folded[i]->get();
     if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
   }
-  if (impl_->PerRuleSet(true) == nullptr) return Status::Error("the folded RE2::Set failed to compile");
+  if (impl_->PerRuleSets(true) == nullptr) return Status::Error("the folded RE2::Set failed to compile");
   if (impl_->ScannerFor(false, rules_) == nullptr) return Status::Error("the rule scanner failed to compile");
   if (impl_->ScannerFor(true, rules_) == nullptr) return Status::Error("the folded rule scanner failed to compile");
   return Status::OK();
@@ -705,10 +766,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
       cand_rule.clear();
     }  // else it failed to compile: the same, one rule at a time
   }
-  const RE2::Set* set = impl_->PerRuleSet(scan.folded);
-  hits.clear();
-  if (set == nullptr || !set->Match(t, &hits)) return;
-  std::sort(hits.begin(), hits.end());
+  impl_->RulesMatching(scan.folded, t, rules_.size(), &hits);
   for (int idx : hits) {
     const Rule& rule = Compiled(*rules_[idx]);
     const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;

@@ -54,6 +54,25 @@ TEST(RuleFiles, BadPatternFailsWithFileRuleAndRe2Message) {
   EXPECT_NE(s.message().find("missing )"), std::string::npos) << s.message();
 }
 
+// The rules are compiled in several sets side by side; whichever set holds
+// the bad patterns, the error names the first of them in file order.
+TEST(RuleFiles, BadPatternIsNamedWhicheverSetHoldsIt) {
+  const std::string good = R"js({"id": "x.good%", "type": "score",
+    "pattern": "(?P<value>{NUM}) điểm", "examples": [{"text": "a"}, {"text": "b"}]})js";
+  const std::string bad = R"js({"id": "x.broken%", "type": "score",
+    "pattern": "(?P<value>{NUM}", "examples": [{"text": "a"}, {"text": "b"}]})js";
+  auto rule = [](std::string r, int n) { return r.replace(r.find('%'), 1, std::to_string(n)); };
+  for (int first_bad = 0; first_bad < 4; ++first_bad) {
+    std::string body = R"js({"rules": [)js";
+    for (int i = 0; i < 5; ++i) body += (i ? "," : "") + rule(i < first_bad ? good : bad, i);
+    Status s = LoadRuleFile("badset" + std::to_string(first_bad), body + "]}");
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("x.broken" + std::to_string(first_bad) + ": RE2::Set: "), std::string::npos)
+        << s.message();
+    EXPECT_NE(s.message().find("missing )"), std::string::npos) << s.message();
+  }
+}
+
 TEST(RuleFiles, PatternClosingAGroupItNeverOpenedIsRejected) {
   // Valid once wrapped in "(?:...)", as the rules are when scanned together.
   Status s = LoadRuleFile("unbalanced", R"js({"rules": [{"id": "x.open", "type": "count",

@@ -49,12 +49,16 @@ const char kMultiplierPattern[] =
   "(?:(?:linh|le)\\b|lẻ\\B)" CHISO_SP "(?:" CHISO_UNIT "|" CHISO_TU ")"     \
   "|" CHISO_SP CHISO_TENS ")?)"
 #define CHISO_NUMBER "(?:" CHISO_HUNDREDS "|" CHISO_TENS "|" CHISO_UNIT ")"
-#define CHISO_ORDINAL                                        \
-  "(?:(?:thứ\\B|thu\\b)" CHISO_SP "(?:" CHISO_NUMBER        \
-  "|(?:nhất|nhứt|nhat|nhut)\\b|nhì\\B|nhi\\b|" CHISO_TU "))"
-
+#define CHISO_THU "(?:thứ\\B|thu\\b)" CHISO_SP
+// An ordinal ("thứ hai", "thứ nhất") or a cardinal. Written so that NUMBER
+// appears once: "thứ" NUMBER and NUMBER share it as "(thứ )?NUMBER". The
+// language and every match are those of ORDINAL|NUMBER with ORDINAL = "thứ"
+// (NUMBER|nhất|tư): no word NUMBER starts with begins like "thứ", "nhất" or
+// "tư", so at most one branch can match at any place. Half the program: the
+// two rank rules that use it were ~40% of the rule sets' compile time.
 const char kSpelledPattern[] =
-    "(?i:\\b(?:" CHISO_ORDINAL "|" CHISO_NUMBER "))";
+    "(?i:\\b(?:" CHISO_THU "(?:(?:nhất|nhứt|nhat|nhut)\\b|nhì\\B|nhi\\b|" CHISO_TU ")"
+    "|(?:" CHISO_THU ")?" CHISO_NUMBER "))";
 
 // clang-format on
 
@@ -69,7 +73,7 @@ const char kSpelledPattern[] =
 #undef CHISO_TENS
 #undef CHISO_HUNDREDS
 #undef CHISO_NUMBER
-#undef CHISO_ORDINAL
+#undef CHISO_THU
 
 namespace {
 

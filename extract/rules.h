@@ -22,7 +22,7 @@
 // patterns walks a document once, stopping where some rule matches; an
 // anchored RE2::Set says which rules match there, and only those run
 // (anchored, for captures). Until the run has seen enough text to pay for
-// compiling that, an unanchored RE2::Set pass picks the rules that match and
+// compiling that, unanchored RE2::Set passes pick the rules that match and
 // each scans the text. Either way the matches are those of each rule scanning
 // the text on its own.
 //
@@ -115,8 +115,9 @@ class RuleSet {
   static Status Load(const std::string& dir, std::unique_ptr<RuleSet>* out);
 
   // How Match finds the rules' matches; all give the same candidates.
-  //   kPerRule     one RE2::Set pass says which rules match; each of those
-  //                scans the whole text (cheap to set up);
+  //   kPerRule     RE2::Set passes say which rules match (two sets, compiled
+  //                side by side at load); each of those scans the whole text
+  //                (cheap to set up);
   //   kSinglePass  one pass of all the patterns stops where some rule
   //                matches, and only those rules run there, anchored (~1.5x
   //                faster, but its two RE2s compile on first use, ~10 ms);

@@ -409,9 +409,16 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
   // Ordered parallel map over a ring of slots: worker i fills slot i % ring
   // once the writer has released it; the writer drains slots in order.
   // Inputs are taken from the source under the lock, numbered as taken.
-  const size_t ring = static_cast<size_t>(jobs) * 4;
+  // The ring is deep (32 a worker) so that one slow document (a compile of
+  // lazy regexes, a big file) does not stall the other workers behind it; the
+  // slots past the first 4 a worker are used only while the records held stay
+  // under kHeldBytes, so memory stays bounded with big documents.
+  constexpr size_t kHeldBytes = 32 << 20;
+  const size_t base = static_cast<size_t>(jobs) * 4;
+  const size_t ring = static_cast<size_t>(jobs) * 32;
   std::vector<Document> slots(ring);
   std::vector<std::string> lines(ring);  // render's output, per slot
+  std::vector<size_t> sizes(ring, 0);    // bytes a filled slot holds
   std::vector<char> ready(ring, 0), kept(ring, 0);
   std::mutex mu;
   // Two conditions, each signalled only when its side is waiting: a wake-up
@@ -421,9 +428,16 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
   int workers_waiting = 0;                // guarded by mu
   bool writer_waiting = false;            // guarded by mu
   size_t ready_count = 0;                 // guarded by mu: filled slots
+  size_t held = 0;                        // guarded by mu: bytes of filled slots
   size_t taken = 0, written = 0;  // guarded by mu
   bool exhausted = false;          // guarded by mu: the source is at its end
   bool quit = false;               // guarded by mu: the writer stopped early
+  // Whether record i (of `bytes`) may go into its slot now. Within the first
+  // `base` slots always (so the next record to write always can).
+  auto fits = [&](size_t i, size_t bytes) {
+    if (i < written + base) return true;
+    return i < written + ring && held + bytes <= kHeldBytes;
+  };
   auto worker = [&] {
     InputFile f;
     for (;;) {
@@ -442,8 +456,12 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
       bool keep = run_one(f, &doc);
       std::string line;
       if (keep && render) render(doc, &line);
+      const size_t bytes = doc.bytes.capacity() + doc.text.capacity() + line.capacity();
       std::unique_lock<std::mutex> lock(mu);
-      while (!(quit || i < written + ring)) {
+      while (!(quit || fits(i, bytes))) {
+        // The writer may be waiting for more than the next record: it must
+        // not sleep while a worker does.
+        if (writer_waiting && ready[written % ring]) filled.notify_one();
         ++workers_waiting;
         space.wait(lock);
         --workers_waiting;
@@ -452,12 +470,15 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
       slots[i % ring] = std::move(doc);
       lines[i % ring] = std::move(line);
       kept[i % ring] = keep;
+      sizes[i % ring] = bytes;
       ready[i % ring] = 1;
       ++ready_count;
-      // The writer is woken for half a ring at a time (or at the end), not
-      // per document: each wake-up preempted a worker on 2 cores. It cannot
-      // starve: workers block only when the ring is full, i.e. all ready.
-      if (writer_waiting && ready[written % ring] && (2 * ready_count >= ring || exhausted)) {
+      held += bytes;
+      // The writer is woken for half a ring at a time (or at the end, or when
+      // a worker waits for space), not per document: each wake-up preempted a
+      // worker on 2 cores.
+      if (writer_waiting && ready[written % ring] &&
+          (2 * ready_count >= ring || 2 * held >= kHeldBytes || exhausted || workers_waiting > 0)) {
         filled.notify_one();
       }
     }
@@ -484,6 +505,7 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
       keep = kept[written % ring];
       ready[written % ring] = 0;
       --ready_count;
+      held -= sizes[written % ring];
     }
     if (keep) {
       emit(doc, rendered);

@@ -11,9 +11,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -557,6 +559,86 @@ TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
     }
   }
   EXPECT_EQ(runs[0], runs[1]);
+}
+
+// One slow document does not hold the other worker back: while it is in
+// progress the other goes on through many more records than a few per
+// thread (the ring), and the records still come out in input order.
+TEST(RunBatchRing, ASlowDocumentDoesNotStallTheOtherWorker) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  std::vector<chiso::InputFile> dev, inputs;
+  ASSERT_TRUE(chiso::CollectInputs({std::string(CHISO_SOURCE_DIR) + "/corpus/dev"}, &dev).ok());
+  ASSERT_FALSE(dev.empty());
+  for (int i = 0; i < 120; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%03d.txt", i);
+    inputs.push_back({dev[static_cast<size_t>(i) % dev.size()].path, id});
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  int after_slow = 0;  // documents loaded while 000.txt was in progress
+  bool slow_done = false, others_went_on = false;
+  chiso::BatchOptions opt;
+  opt.jobs = 2;
+  opt.skip = [&](const chiso::Document& d) {
+    std::unique_lock<std::mutex> lock(mu);
+    if (d.id == "000.txt") {
+      others_went_on = cv.wait_for(lock, std::chrono::seconds(10), [&] { return after_slow >= 50; });
+      slow_done = true;
+    } else if (!slow_done && ++after_slow >= 50) {
+      cv.notify_all();
+    }
+    return false;
+  };
+  std::vector<std::string> ids;
+  chiso::RunBatch(*p, inputs, opt, [&](const chiso::Document& d) { ids.push_back(d.id); });
+  EXPECT_TRUE(others_went_on) << "only " << after_slow << " documents loaded behind the slow one";
+  ASSERT_EQ(ids.size(), inputs.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], inputs[i].id);
+}
+
+// ... but only while the records held are small: behind a slow document,
+// big ones (4 MB each) fill at most the first 4 slots a worker plus 32 MB.
+TEST(RunBatchRing, BigDocumentsAreNotHeldPast32MB) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  fs::path dir = Tmp("chiso_ring_big");
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / "small.txt") << "Năm 2020, tỉnh tăng 3 bậc.\n";
+    std::ofstream big(dir / "big.txt", std::ios::binary);
+    big << std::string(4 << 20, 'a');
+  }
+  std::vector<chiso::InputFile> inputs = {{(dir / "small.txt").string(), "000.txt"}};
+  for (int i = 1; i <= 40; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%03d.txt", i);
+    inputs.push_back({(dir / "big.txt").string(), id});
+  }
+  std::mutex mu;
+  int after_slow = 0;
+  bool slow_done = false;
+  chiso::BatchOptions opt;
+  opt.jobs = 2;
+  opt.skip = [&](const chiso::Document& d) {
+    if (d.id == "000.txt") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the others fill what they may
+      std::lock_guard<std::mutex> lock(mu);
+      slow_done = true;
+      return false;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    if (!slow_done) ++after_slow;
+    return true;  // held as skipped records, bytes and all
+  };
+  std::vector<std::string> ids;
+  chiso::BatchStats st = chiso::RunBatch(*p, inputs, opt, [&](const chiso::Document& d) { ids.push_back(d.id); });
+  EXPECT_EQ(st.skipped, 40u);
+  ASSERT_EQ(ids.size(), 1u);
+  // 7 more of the first 8 slots, 32 MB of 4 MB records, one in the worker's hands.
+  EXPECT_LE(after_slow, 7 + 8 + 1);
+  EXPECT_GE(after_slow, 7);
 }
 
 }  // namespace

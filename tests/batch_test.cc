@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -596,6 +597,35 @@ TEST(RunBatchRing, ASlowDocumentDoesNotStallTheOtherWorker) {
   EXPECT_TRUE(others_went_on) << "only " << after_slow << " documents loaded behind the slow one";
   ASSERT_EQ(ids.size(), inputs.size());
   for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], inputs[i].id);
+}
+
+// BatchOptions::stop at --jobs 2: the writer takes records in batches, yet
+// no record is emitted once stop reads true, and the run says it stopped.
+TEST(RunBatchRing, NoRecordIsEmittedAfterStop) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  std::vector<chiso::InputFile> dev, inputs;
+  ASSERT_TRUE(chiso::CollectInputs({std::string(CHISO_SOURCE_DIR) + "/corpus/dev"}, &dev).ok());
+  for (int i = 0; i < 200; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%03d.txt", i);
+    inputs.push_back({dev[static_cast<size_t>(i) % dev.size()].path, id});
+  }
+  for (size_t stop_after : {1u, 37u, 100u}) {
+    std::atomic<bool> stop{false};
+    chiso::BatchOptions opt;
+    opt.jobs = 2;
+    opt.stop = &stop;
+    std::vector<std::string> ids;
+    chiso::BatchStats st = chiso::RunBatch(*p, inputs, opt, [&](const chiso::Document& d) {
+      ids.push_back(d.id);
+      if (ids.size() == stop_after) stop = true;
+    });
+    EXPECT_TRUE(st.stopped);
+    ASSERT_EQ(ids.size(), stop_after);
+    EXPECT_EQ(st.documents, stop_after);
+    for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], inputs[i].id);
+  }
 }
 
 // ... but only while the records held are small: behind a slow document,

@@ -105,6 +105,9 @@ class ScannerSwitch {
   static constexpr size_t kAfterBytes = 256 * 1024;
   // Counts `bytes` more scanned; true once the run has scanned kAfterBytes.
   bool Count(size_t bytes) {
+    // Past the switch, only read: an add on every call from every thread
+    // bounced the counter's cache line between the workers.
+    if (seen_.load(std::memory_order_relaxed) >= kAfterBytes) return true;
     return seen_.fetch_add(bytes, std::memory_order_relaxed) + bytes >= kAfterBytes;
   }
 

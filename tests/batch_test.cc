@@ -525,8 +525,9 @@ TEST(Sqlite, ExtractWithDbUpsertsOnRerunAndMatchesTheJsonl) {
 }
 
 // RunBatch with a render step: the text emit receives is what render made of
-// that same document (render runs on the workers), records come in input
-// order, and --jobs 1 and 2 give the same sequence.
+// that same document (render runs where the document was processed), emit
+// runs on the calling thread, which at --jobs 2 processes documents too,
+// records come in input order, and --jobs 1 and 2 give the same sequence.
 TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
   std::unique_ptr<chiso::Pipeline> p;
   ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
@@ -547,16 +548,24 @@ TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
       const std::vector<chiso::InputFile>& files;
       size_t next = 0;
     } src(inputs);
-    auto render = [](const chiso::Document& d, std::string* out) {
+    const std::thread::id caller = std::this_thread::get_id();
+    std::atomic<int> on_caller{0}, elsewhere{0};
+    auto render = [&](const chiso::Document& d, std::string* out) {
+      ++(std::this_thread::get_id() == caller ? on_caller : elsewhere);
       *out = d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256;
     };
     chiso::RunBatch(*p, src, opt, render, [&](const chiso::Document& d, const std::string& text) {
+      EXPECT_EQ(std::this_thread::get_id(), caller);  // emit runs on the calling thread
       EXPECT_EQ(text, d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256);
       runs[jobs - 1].push_back(text);
     });
     ASSERT_EQ(runs[jobs - 1].size(), inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
       EXPECT_EQ(runs[jobs - 1][i].substr(0, inputs[i].id.size() + 1), inputs[i].id + " ") << i;
+    }
+    EXPECT_GT(on_caller.load(), 0) << "jobs " << jobs;
+    if (jobs == 1) {
+      EXPECT_EQ(elsewhere.load(), 0);
     }
   }
   EXPECT_EQ(runs[0], runs[1]);

@@ -406,95 +406,181 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
     }
     return stats;
   }
-  // Ordered parallel map over a ring of slots: worker i fills slot i % ring
+  // Ordered parallel map over a ring of slots: record i goes to slot i % ring
   // once the writer has released it; the writer drains slots in order.
   // Inputs are taken from the source under the lock, numbered as taken.
-  const size_t ring = static_cast<size_t>(jobs) * 4;
+  // --jobs N is N-1 worker threads and the calling thread, which writes the
+  // records in order and, whenever none is ready to write, processes the
+  // next document itself. (A writer thread besides N workers made N+1
+  // threads on N cores: each wake-up of the writer preempted a worker, and a
+  // worker slept whenever the writer could not get a core.)
+  // The ring is deep (32 a thread) so that one slow document (a compile of
+  // lazy regexes, a big file) does not stall the others behind it; the
+  // slots past the first 4 a thread are used only while the records held
+  // stay under kHeldBytes, so memory stays bounded with big documents.
+  constexpr size_t kHeldBytes = 32 << 20;
+  const size_t base = static_cast<size_t>(jobs) * 4;
+  const size_t ring = static_cast<size_t>(jobs) * 32;
   std::vector<Document> slots(ring);
   std::vector<std::string> lines(ring);  // render's output, per slot
+  std::vector<size_t> sizes(ring, 0);    // bytes a filled slot holds
+  std::vector<size_t> owner(ring, 0);    // the thread that made it
   std::vector<char> ready(ring, 0), kept(ring, 0);
   std::mutex mu;
-  // Two conditions, each signalled only when its side is waiting: a wake-up
-  // per document (notify_all on every change) cost the writer and the
-  // workers ~3 futex calls a document, ~9% more CPU at --jobs 2.
+  // Each side is signalled only when it waits (a wake-up per document cost
+  // ~3 futex calls a document, ~9% more CPU at --jobs 2).
   std::condition_variable space, filled;  // a slot was released / the next one filled
   int workers_waiting = 0;                // guarded by mu
   bool writer_waiting = false;            // guarded by mu
-  size_t ready_count = 0;                 // guarded by mu: filled slots
+  size_t held = 0;                        // guarded by mu: bytes of filled slots
   size_t taken = 0, written = 0;  // guarded by mu
   bool exhausted = false;          // guarded by mu: the source is at its end
   bool quit = false;               // guarded by mu: the writer stopped early
-  auto worker = [&] {
+  // Whether record i (of `bytes`) may go into its slot now. Within the first
+  // `base` slots always (so the next record to write always can).
+  auto fits = [&](size_t i, size_t bytes) {
+    if (i < written + base) return true;
+    return i < written + ring && held + bytes <= kHeldBytes;
+  };
+  struct Record {
+    Document doc;
+    std::string line;
+    size_t i = 0, bytes = 0;
+    bool keep = false;
+  };
+  auto place = [&](Record& r, size_t from) {  // under mu; REQUIRES: fits
+    const size_t k = r.i % ring;
+    slots[k] = std::move(r.doc);
+    lines[k] = std::move(r.line);
+    kept[k] = r.keep;
+    sizes[k] = r.bytes;
+    owner[k] = from;
+    ready[k] = 1;
+    held += r.bytes;
+    // The writer waits only when it has nothing else to do.
+    if (writer_waiting && (ready[written % ring] || exhausted)) filled.notify_one();
+  };
+  // Takes the next input under mu; false at the end of the source.
+  auto take = [&](InputFile* f, size_t* i) {
+    if (!inputs.Next(f)) {
+      exhausted = true;
+      if (writer_waiting) filled.notify_one();
+      return false;
+    }
+    *i = taken++;
+    return true;
+  };
+  auto process = [&](const InputFile& f, size_t i, Record* r) {
+    r->doc = Document();
+    r->line.clear();
+    r->i = i;
+    r->keep = run_one(f, &r->doc);
+    if (r->keep && render) render(r->doc, &r->line);
+    r->bytes = r->doc.bytes.capacity() + r->doc.text.capacity() + r->line.capacity();
+  };
+  // Records the writer is done with go back to the thread that made them and
+  // are freed there, in its own malloc arena, not on the writer.
+  struct Spent {
+    std::vector<Document> docs;
+    std::vector<std::string> lines;
+  };
+  const size_t self = static_cast<size_t>(jobs) - 1;  // the calling thread's number
+  std::vector<Spent> spent(static_cast<size_t>(jobs));  // guarded by mu
+  auto worker = [&](size_t w) {
     InputFile f;
+    Spent to_free;  // taken under mu, freed after unlocking
+    Record r;
     for (;;) {
       size_t i;
       {
         std::lock_guard<std::mutex> lock(mu);
         if (quit || exhausted) return;
-        if (!inputs.Next(&f)) {
-          exhausted = true;
-          if (writer_waiting) filled.notify_one();
-          return;
-        }
-        i = taken++;
+        std::swap(to_free, spent[w]);
+        if (!take(&f, &i)) return;
       }
-      Document doc;
-      bool keep = run_one(f, &doc);
-      std::string line;
-      if (keep && render) render(doc, &line);
+      to_free.docs.clear();
+      to_free.lines.clear();
+      process(f, i, &r);
       std::unique_lock<std::mutex> lock(mu);
-      while (!(quit || i < written + ring)) {
+      while (!(quit || fits(i, r.bytes))) {
+        if (writer_waiting && ready[written % ring]) filled.notify_one();
         ++workers_waiting;
         space.wait(lock);
         --workers_waiting;
       }
       if (quit) return;
-      slots[i % ring] = std::move(doc);
-      lines[i % ring] = std::move(line);
-      kept[i % ring] = keep;
-      ready[i % ring] = 1;
-      ++ready_count;
-      // The writer is woken for half a ring at a time (or at the end), not
-      // per document: each wake-up preempted a worker on 2 cores. It cannot
-      // starve: workers block only when the ring is full, i.e. all ready.
-      if (writer_waiting && ready[written % ring] && (2 * ready_count >= ring || exhausted)) {
-        filled.notify_one();
-      }
+      place(r, w);
     }
   };
   std::vector<std::thread> threads;
-  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (size_t t = 0; t < self; ++t) threads.emplace_back(worker, t);
+  // The calling thread. It takes every record ready in order at once and
+  // emits them outside the lock; their slots are free as soon as taken, their
+  // bytes count in `held` until emitted.
+  std::vector<Record> batch;
+  std::vector<size_t> batch_from;
+  size_t batch_bytes = 0;
+  Record mine;          // the record this thread processed
+  bool pending = false;  // `mine` is processed but did not fit yet
+  InputFile f;
   for (;;) {
+    size_t i = 0;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      held -= batch_bytes;
+      batch_bytes = 0;
+      for (size_t k = 0; k < batch.size(); ++k) {
+        if (batch_from[k] == self) continue;  // freed below, here
+        spent[batch_from[k]].docs.push_back(std::move(batch[k].doc));
+        spent[batch_from[k]].lines.push_back(std::move(batch[k].line));
+      }
+      if (pending && fits(mine.i, mine.bytes)) {
+        place(mine, self);
+        pending = false;
+      }
+      if (ready[written % ring] == 0) {
+        if (batch.size() > 0 && workers_waiting > 0) space.notify_all();
+        batch.clear();
+        batch_from.clear();
+        if (exhausted && written == taken) break;  // every input written
+        if (pending || exhausted || quit || taken >= written + ring) {
+          // Nothing to write or take: the next record is being processed.
+          writer_waiting = true;
+          filled.wait(lock);
+          writer_waiting = false;
+          continue;
+        }
+        if (!take(&f, &i)) continue;
+      } else {
+        batch.clear();
+        batch_from.clear();
+        for (; ready[written % ring] != 0; ++written) {
+          const size_t k = written % ring;
+          batch.push_back({std::move(slots[k]), std::move(lines[k]), written, sizes[k], kept[k] != 0});
+          batch_from.push_back(owner[k]);
+          batch_bytes += sizes[k];
+          ready[k] = 0;
+        }
+        if (workers_waiting > 0) space.notify_all();
+      }
+    }
+    if (batch.empty()) {  // took input i: process it here
+      process(f, i, &mine);
+      pending = true;  // placed at the top of the loop, when it fits
+      continue;
+    }
+    for (Record& r : batch) {
+      if (stop_requested()) break;
+      if (r.keep) {
+        emit(r.doc, r.line);
+        account(r.doc);
+      } else {
+        ++stats.skipped;
+      }
+    }
     if (stop_requested()) {
       stats.stopped = true;
       break;
-    }
-    Document doc;
-    bool keep;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      while (!(ready[written % ring] != 0 || (exhausted && written == taken))) {
-        writer_waiting = true;
-        filled.wait(lock);
-        writer_waiting = false;
-      }
-      if (ready[written % ring] == 0) break;  // every input written
-      doc = std::move(slots[written % ring]);
-      rendered = std::move(lines[written % ring]);
-      keep = kept[written % ring];
-      ready[written % ring] = 0;
-      --ready_count;
-    }
-    if (keep) {
-      emit(doc, rendered);
-      account(doc);
-    } else {
-      ++stats.skipped;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      ++written;
-      if (workers_waiting > 0) space.notify_all();
     }
   }
   {

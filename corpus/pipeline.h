@@ -105,9 +105,11 @@ struct BatchStats {
   bool stopped = false;  // BatchOptions::stop ended the run early
 };
 
-// Processes `inputs` on `jobs` threads and hands each record to `emit` in
-// input order (deterministic whatever the job count). At most a few records
-// per thread are held in memory at once. `stats.documents` counts emitted
+// Processes `inputs` on `jobs` threads (the calling thread one of them) and
+// hands each record to `emit`, on the calling thread, in input order
+// (deterministic whatever the job count). At most 32 records a
+// thread are held in memory at once, and past 4 a thread only while they
+// hold under 32 MB (so that one slow document does not stall the others). `stats.documents` counts emitted
 // records only.
 BatchStats RunBatch(const Pipeline& pipeline, const std::vector<InputFile>& inputs,
                     const BatchOptions& options, const std::function<void(const Document&)>& emit);

@@ -57,9 +57,9 @@ std::optional<LexCategory> CategoryFromName(const std::string& s) {
 struct Lexicon::YearSets {
   RE2::Options options;
   std::vector<std::string> patterns, folded_patterns;
-  std::once_flag once[2], scanner_once[2];
+  std::once_flag once[2];
   std::unique_ptr<RE2::Set> sets[2];  // [0] as written, [1] folded
-  std::unique_ptr<MultiScanner> scanners[2];
+  LazyScanner scanners[2];
   ScannerSwitch scanner_switch;
 
   // nullptr if the set failed to build: then every pattern is scanned.
@@ -75,15 +75,14 @@ struct Lexicon::YearSets {
     return sets[i].get();
   }
 
-  // nullptr if the scanner failed to build: then the per-pattern path.
-  const MultiScanner* Scanner(bool folded) {
-    const int i = folded ? 1 : 0;
-    std::call_once(scanner_once[i], [&] {
+  // nullptr if the scanner failed to build or, unless `wait`, is being
+  // built by another thread: then the per-pattern path.
+  const MultiScanner* Scanner(bool folded, bool wait) {
+    return scanners[folded ? 1 : 0].Get(wait, [&] {
       std::vector<const std::string*> ps;
       for (const std::string& p : folded ? folded_patterns : patterns) ps.push_back(&p);
-      scanners[i] = std::make_unique<MultiScanner>(ps, options);
+      return std::make_unique<MultiScanner>(ps, options);
     });
-    return scanners[i]->ok() ? scanners[i].get() : nullptr;
   }
 };
 
@@ -249,11 +248,12 @@ void Lexicon::FindWords(const ScanText& scan, std::vector<LexMention>* out) cons
 void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out, YearPath path) const {
   out->clear();
   std::string_view t = scan.text;
+  const bool wait = path == YearPath::kSinglePass;  // kAuto does not wait for the compile
   if (path == YearPath::kAuto) {
     path = year_sets_->scanner_switch.Count(t.size()) ? YearPath::kSinglePass : YearPath::kPerPattern;
   }
   const MultiScanner* scanner =
-      path == YearPath::kSinglePass ? year_sets_->Scanner(scan.folded) : nullptr;
+      path == YearPath::kSinglePass ? year_sets_->Scanner(scan.folded, wait) : nullptr;
   bool complete = false;
   if (scanner != nullptr) {
     // Per pattern, where its next match may start (as when each pattern

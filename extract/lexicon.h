@@ -75,7 +75,8 @@ class Lexicon {
   //                ~35% fewer instructions once warm, but its two RE2s
   //                compile on first use, ~30M instructions);
   //   kAuto        kPerPattern until the run has scanned 256 KB
-  //                (ScannerSwitch), so that start-up stays as cheap as it was.
+  //                (ScannerSwitch), so that start-up stays as cheap as it was;
+  //                also while another thread compiles the scanner.
   enum class YearPath { kAuto, kPerPattern, kSinglePass };
   // Year mentions in text order; a year inside a period or a date is marked so.
   void FindYears(const ScanText& scan, std::vector<YearMention>* out,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/fold.h"
@@ -137,6 +138,43 @@ TEST(Years, SinglePassAndPerPatternAgree) {
   }
   EXPECT_GT(mentions, 5000u);
   EXPECT_GT(folded, 500u);
+}
+
+// kAuto from several threads on a fresh lexicon: one thread compiles each
+// scanner past the switch while the others keep to the per-pattern path;
+// every text gets the per-pattern mentions whichever path it took.
+TEST(Years, AutoFromManyThreadsWhileTheScannerCompiles) {
+  std::unique_ptr<Lexicon> lex;
+  ASSERT_TRUE(Lexicon::Load(CHISO_SOURCE_DIR "/extract/lexicon.json", &lex).ok());
+  gen::GenOptions o;
+  o.seed = 11;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 300; ++i) {
+    gen::GeneratedDoc g;
+    gen::GenerateDocument(o, i, &g);
+    texts.push_back(i % 3 == 0 ? FoldVietnamese(g.text) : g.text);
+  }
+  auto years = [&](const std::string& text, Lexicon::YearPath path) {
+    ScanText scan;
+    scan.Reset(text);
+    std::vector<YearMention> ms;
+    lex->FindYears(scan, &ms, path);
+    return Describe(ms);
+  };
+  std::vector<std::string> want;
+  for (const std::string& text : texts) want.push_back(years(text, Lexicon::YearPath::kPerPattern));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t k = 0; k < texts.size(); ++k) {
+        const size_t i = (k + static_cast<size_t>(t) * 7) % texts.size();
+        mismatches += years(texts[i], Lexicon::YearPath::kAuto) != want[i];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace

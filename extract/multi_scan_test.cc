@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
+#include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace chiso {
@@ -56,6 +60,46 @@ TEST(MatchAnchored, SameAsThePlainAnchoredCall) {
   }
   EXPECT_GT(matched, 3000u);
   EXPECT_GT(switched, 500u);  // the two-step path was taken
+}
+
+// While one caller compiles the scanner, a caller that may take the other
+// path gets nullptr at once; one that asks to wait gets the scanner; no one
+// compiles it twice; a scanner that fails to compile is nullptr for all.
+TEST(LazyScanner, OthersDoNotWaitForTheCompileUnlessAsked) {
+  const std::string a = "năm\\s+(\\d{4})", b = "(\\d+)\\s?%";
+  RE2::Options o;
+  LazyScanner lazy;
+  std::promise<void> started, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> builds{0};
+  auto build = [&] {
+    ++builds;
+    started.set_value();
+    released.wait();  // hold the compile until the others have asked
+    return std::make_unique<MultiScanner>(std::vector<const std::string*>{&a, &b}, o);
+  };
+  std::thread compiler([&] { EXPECT_NE(lazy.Get(false, build), nullptr); });
+  started.get_future().wait();
+  EXPECT_EQ(lazy.Get(false, build), nullptr);  // compiling elsewhere: not waited for
+  std::future<const MultiScanner*> waiter =
+      std::async(std::launch::async, [&] { return lazy.Get(true, build); });
+  EXPECT_EQ(waiter.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  release.set_value();
+  compiler.join();
+  const MultiScanner* s = waiter.get();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(lazy.Get(false, build), s);
+  EXPECT_EQ(builds.load(), 1);
+
+  const std::string bad = "(";
+  o.set_log_errors(false);
+  LazyScanner failing;
+  auto build_bad = [&] {
+    return std::make_unique<MultiScanner>(std::vector<const std::string*>{&bad}, o);
+  };
+  EXPECT_EQ(failing.Get(false, build_bad), nullptr);
+  EXPECT_EQ(failing.Get(false, build_bad), nullptr);
+  EXPECT_EQ(failing.Get(true, build_bad), nullptr);
 }
 
 }  // namespace

@@ -295,8 +295,7 @@ struct RuleSet::Impl {
   std::unique_ptr<RE2::Set> set_folded[kShards];
   bool set_folded_ok = false;
   // The single-pass scanners (see MultiScanner), compiled on first use.
-  std::once_flag original_once, folded_once;
-  std::unique_ptr<MultiScanner> original, folded_scanner;
+  LazyScanner original, folded_scanner;
   ScannerSwitch scanner_switch;
 
   // Builds the sets of one shard from `patterns` (all rules'); on a bad
@@ -353,16 +352,16 @@ struct RuleSet::Impl {
     std::sort(hits->begin(), hits->end());
   }
 
-  const MultiScanner* ScannerFor(bool folded_text, const std::vector<std::unique_ptr<Rule>>& rules) {
-    std::unique_ptr<MultiScanner>& scanner = folded_text ? folded_scanner : original;
-    std::call_once(folded_text ? folded_once : original_once, [&] {
+  // nullptr if it failed to compile or, unless `wait`, is being compiled.
+  const MultiScanner* ScannerFor(bool folded_text, const std::vector<std::unique_ptr<Rule>>& rules,
+                                 bool wait) {
+    return (folded_text ? folded_scanner : original).Get(wait, [&] {
       std::vector<const std::string*> patterns;
       for (size_t i = 0; i < rules.size(); ++i) {
         patterns.push_back(folded_text ? &folded[i]->pattern() : &rules[i]->full_pattern);
       }
-      scanner = std::make_unique<MultiScanner>(patterns, RuleOptions());
+      return std::make_unique<MultiScanner>(patterns, RuleOptions());
     });
-    return scanner->ok() ? scanner.get() : nullptr;
   }
 };
 
@@ -585,8 +584,8 @@ Status RuleSet::CompileAll() const {
     if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
   }
   if (impl_->PerRuleSets(true) == nullptr) return Status::Error("the folded RE2::Set failed to compile");
-  if (impl_->ScannerFor(false, rules_) == nullptr) return Status::Error("the rule scanner failed to compile");
-  if (impl_->ScannerFor(true, rules_) == nullptr) return Status::Error("the folded rule scanner failed to compile");
+  if (impl_->ScannerFor(false, rules_, true) == nullptr) return Status::Error("the rule scanner failed to compile");
+  if (impl_->ScannerFor(true, rules_, true) == nullptr) return Status::Error("the folded rule scanner failed to compile");
   return Status::OK();
 }
 
@@ -738,11 +737,14 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
   thread_local std::vector<int> hits;
   thread_local std::vector<int> cand_rule;
   cand_rule.clear();
+  // kAuto does not wait for a scanner another thread is compiling: the
+  // per-rule path gives the same candidates.
+  const bool wait = path == MatchPath::kSinglePass;
   if (path == MatchPath::kAuto) {
     path = impl_->scanner_switch.Count(t.size()) ? MatchPath::kSinglePass : MatchPath::kPerRule;
   }
   if (path == MatchPath::kSinglePass) {
-    if (const MultiScanner* scanner = impl_->ScannerFor(scan.folded, rules_)) {
+    if (const MultiScanner* scanner = impl_->ScannerFor(scan.folded, rules_, wait)) {
       // Per rule, where its next match may start (as when each rule scanned
       // the text on its own).
       thread_local std::vector<size_t> resume;
@@ -764,7 +766,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
       // The scanner's set ran out of memory: start again, one rule at a time.
       out->erase(out->begin() + static_cast<std::ptrdiff_t>(first), out->end());
       cand_rule.clear();
-    }  // else it failed to compile: the same, one rule at a time
+    }  // else it failed to compile (or is compiling): the same, one rule at a time
   }
   impl_->RulesMatching(scan.folded, t, rules_.size(), &hits);
   for (int idx : hits) {

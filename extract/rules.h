@@ -121,7 +121,8 @@ class RuleSet {
   //   kSinglePass  one pass of all the patterns stops where some rule
   //                matches, and only those rules run there, anchored (~1.5x
   //                faster, but its two RE2s compile on first use, ~10 ms);
-  //   kAuto        kPerRule until the run has matched 256 KB (ScannerSwitch).
+  //   kAuto        kPerRule until the run has matched 256 KB (ScannerSwitch),
+  //                and while another thread compiles the scanner.
   enum class MatchPath { kAuto, kPerRule, kSinglePass };
 
   // Appends every candidate found in `scan` (a view of one document's text)

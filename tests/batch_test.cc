@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -522,8 +525,9 @@ TEST(Sqlite, ExtractWithDbUpsertsOnRerunAndMatchesTheJsonl) {
 }
 
 // RunBatch with a render step: the text emit receives is what render made of
-// that same document (render runs on the workers), records come in input
-// order, and --jobs 1 and 2 give the same sequence.
+// that same document (render runs where the document was processed), emit
+// runs on the calling thread, which at --jobs 2 processes documents too,
+// records come in input order, and --jobs 1 and 2 give the same sequence.
 TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
   std::unique_ptr<chiso::Pipeline> p;
   ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
@@ -544,10 +548,14 @@ TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
       const std::vector<chiso::InputFile>& files;
       size_t next = 0;
     } src(inputs);
-    auto render = [](const chiso::Document& d, std::string* out) {
+    const std::thread::id caller = std::this_thread::get_id();
+    std::atomic<int> on_caller{0}, elsewhere{0};
+    auto render = [&](const chiso::Document& d, std::string* out) {
+      ++(std::this_thread::get_id() == caller ? on_caller : elsewhere);
       *out = d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256;
     };
     chiso::RunBatch(*p, src, opt, render, [&](const chiso::Document& d, const std::string& text) {
+      EXPECT_EQ(std::this_thread::get_id(), caller);  // emit runs on the calling thread
       EXPECT_EQ(text, d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256);
       runs[jobs - 1].push_back(text);
     });
@@ -555,8 +563,121 @@ TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
     for (size_t i = 0; i < inputs.size(); ++i) {
       EXPECT_EQ(runs[jobs - 1][i].substr(0, inputs[i].id.size() + 1), inputs[i].id + " ") << i;
     }
+    EXPECT_GT(on_caller.load(), 0) << "jobs " << jobs;
+    if (jobs == 1) {
+      EXPECT_EQ(elsewhere.load(), 0);
+    }
   }
   EXPECT_EQ(runs[0], runs[1]);
+}
+
+// One slow document does not hold the other worker back: while it is in
+// progress the other goes on through many more records than a few per
+// thread (the ring), and the records still come out in input order.
+TEST(RunBatchRing, ASlowDocumentDoesNotStallTheOtherWorker) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  std::vector<chiso::InputFile> dev, inputs;
+  ASSERT_TRUE(chiso::CollectInputs({std::string(CHISO_SOURCE_DIR) + "/corpus/dev"}, &dev).ok());
+  ASSERT_FALSE(dev.empty());
+  for (int i = 0; i < 120; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%03d.txt", i);
+    inputs.push_back({dev[static_cast<size_t>(i) % dev.size()].path, id});
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  int after_slow = 0;  // documents loaded while 000.txt was in progress
+  bool slow_done = false, others_went_on = false;
+  chiso::BatchOptions opt;
+  opt.jobs = 2;
+  opt.skip = [&](const chiso::Document& d) {
+    std::unique_lock<std::mutex> lock(mu);
+    if (d.id == "000.txt") {
+      others_went_on = cv.wait_for(lock, std::chrono::seconds(10), [&] { return after_slow >= 50; });
+      slow_done = true;
+    } else if (!slow_done && ++after_slow >= 50) {
+      cv.notify_all();
+    }
+    return false;
+  };
+  std::vector<std::string> ids;
+  chiso::RunBatch(*p, inputs, opt, [&](const chiso::Document& d) { ids.push_back(d.id); });
+  EXPECT_TRUE(others_went_on) << "only " << after_slow << " documents loaded behind the slow one";
+  ASSERT_EQ(ids.size(), inputs.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], inputs[i].id);
+}
+
+// BatchOptions::stop at --jobs 2: the writer takes records in batches, yet
+// no record is emitted once stop reads true, and the run says it stopped.
+TEST(RunBatchRing, NoRecordIsEmittedAfterStop) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  std::vector<chiso::InputFile> dev, inputs;
+  ASSERT_TRUE(chiso::CollectInputs({std::string(CHISO_SOURCE_DIR) + "/corpus/dev"}, &dev).ok());
+  for (int i = 0; i < 200; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%03d.txt", i);
+    inputs.push_back({dev[static_cast<size_t>(i) % dev.size()].path, id});
+  }
+  for (size_t stop_after : {1u, 37u, 100u}) {
+    std::atomic<bool> stop{false};
+    chiso::BatchOptions opt;
+    opt.jobs = 2;
+    opt.stop = &stop;
+    std::vector<std::string> ids;
+    chiso::BatchStats st = chiso::RunBatch(*p, inputs, opt, [&](const chiso::Document& d) {
+      ids.push_back(d.id);
+      if (ids.size() == stop_after) stop = true;
+    });
+    EXPECT_TRUE(st.stopped);
+    ASSERT_EQ(ids.size(), stop_after);
+    EXPECT_EQ(st.documents, stop_after);
+    for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], inputs[i].id);
+  }
+}
+
+// ... but only while the records held are small: behind a slow document,
+// big ones (4 MB each) fill at most the first 4 slots a worker plus 32 MB.
+TEST(RunBatchRing, BigDocumentsAreNotHeldPast32MB) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  fs::path dir = Tmp("chiso_ring_big");
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / "small.txt") << "Năm 2020, tỉnh tăng 3 bậc.\n";
+    std::ofstream big(dir / "big.txt", std::ios::binary);
+    big << std::string(4 << 20, 'a');
+  }
+  std::vector<chiso::InputFile> inputs = {{(dir / "small.txt").string(), "000.txt"}};
+  for (int i = 1; i <= 40; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%03d.txt", i);
+    inputs.push_back({(dir / "big.txt").string(), id});
+  }
+  std::mutex mu;
+  int after_slow = 0;
+  bool slow_done = false;
+  chiso::BatchOptions opt;
+  opt.jobs = 2;
+  opt.skip = [&](const chiso::Document& d) {
+    if (d.id == "000.txt") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the others fill what they may
+      std::lock_guard<std::mutex> lock(mu);
+      slow_done = true;
+      return false;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    if (!slow_done) ++after_slow;
+    return true;  // held as skipped records, bytes and all
+  };
+  std::vector<std::string> ids;
+  chiso::BatchStats st = chiso::RunBatch(*p, inputs, opt, [&](const chiso::Document& d) { ids.push_back(d.id); });
+  EXPECT_EQ(st.skipped, 40u);
+  ASSERT_EQ(ids.size(), 1u);
+  // 7 more of the first 8 slots, 32 MB of 4 MB records, one in the worker's hands.
+  EXPECT_LE(after_slow, 7 + 8 + 1);
+  EXPECT_GE(after_slow, 7);
 }
 
 }  // namespace

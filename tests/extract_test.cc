@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "core/fold.h"
 #include "corpus/pipeline.h"
@@ -431,6 +433,55 @@ TEST(RuleMatching, PerRuleAndSinglePassAgree) {
   }
   EXPECT_GT(total, 500u);
   EXPECT_GT(folded, 10u);
+}
+
+// kAuto from several threads at once: past the switch one thread compiles
+// the scanner while the others go on one rule at a time (they do not wait
+// for it); whichever path a text took, its candidates are the per-rule ones.
+TEST(RuleMatching, AutoFromManyThreadsWhileTheScannerCompiles) {
+  std::unique_ptr<RuleSet> rs;
+  ASSERT_TRUE(RuleSet::Load(std::string(CHISO_SOURCE_DIR) + "/extract/rules", &rs).ok());
+  std::vector<std::string> texts;
+  for (const char* dir : {"corpus/dev", "corpus/sample", "corpus/holdout"}) {
+    for (const auto& e : fs::directory_iterator(fs::path(CHISO_SOURCE_DIR) / dir)) {
+      std::ifstream in(e.path(), std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      texts.push_back(text);
+      texts.push_back(FoldVietnamese(text));
+    }
+  }
+  auto describe = [](const std::vector<Candidate>& cs) {
+    std::string out;
+    for (const Candidate& c : cs) {
+      out += c.figure.rule + "@" + std::to_string(c.match.begin) + "-" + std::to_string(c.match.end) + ":" +
+             std::to_string(c.figure.value) + "\n";
+    }
+    return out;
+  };
+  std::vector<std::string> want;
+  for (const std::string& text : texts) {
+    ScanText scan;
+    scan.Reset(text);
+    std::vector<Candidate> got;
+    rs->Match(scan, &got, RuleSet::MatchPath::kPerRule);  // does not count towards the switch
+    want.push_back(describe(got));
+  }
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t k = 0; k < texts.size(); ++k) {
+        const size_t i = (k + static_cast<size_t>(t) * 7) % texts.size();  // different texts at once
+        ScanText scan;
+        scan.Reset(texts[i]);
+        std::vector<Candidate> got;
+        rs->Match(scan, &got);
+        mismatches += describe(got) != want[i];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(RuleMatching, MatchAtTheStartAndAcrossALineBreak) {

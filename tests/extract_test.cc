@@ -397,11 +397,9 @@ TEST(RuleMatching, SameMatchesAsEachRuleScanningOnItsOwn) {
   EXPECT_GT(total, texts.size());
 }
 
-// The two ways of matching (RuleSet::MatchPath) give the same candidates in
-// the same order, on accented and on unaccented (folded) text.
-TEST(RuleMatching, PerRuleAndSinglePassAgree) {
-  std::unique_ptr<RuleSet> rs;
-  ASSERT_TRUE(RuleSet::Load(std::string(CHISO_SOURCE_DIR) + "/extract/rules", &rs).ok());
+// The bundled corpora's texts, each also folded (as typed without
+// diacritics).
+std::vector<std::string> CorpusTextsAndFolds() {
   std::vector<std::string> texts;
   for (const char* dir : {"corpus/dev", "corpus/sample", "corpus/holdout"}) {
     for (const auto& e : fs::directory_iterator(fs::path(CHISO_SOURCE_DIR) / dir)) {
@@ -411,15 +409,26 @@ TEST(RuleMatching, PerRuleAndSinglePassAgree) {
       texts.push_back(FoldVietnamese(text));
     }
   }
-  auto describe = [](const std::vector<Candidate>& cs) {
-    std::string out;
-    for (const Candidate& c : cs) {
-      out += c.figure.rule + "@" + std::to_string(c.match.begin) + "-" + std::to_string(c.match.end) + ":" +
-             std::to_string(c.numeral.begin) + "=" + std::to_string(c.figure.value) + "/" +
-             c.figure.direction + "/" + c.figure.approx + "/" + c.figure.unit + "\n";
-    }
-    return out;
-  };
+  return texts;
+}
+
+// Candidates as comparable text: rule, match, numeral, value and fields.
+std::string Describe(const std::vector<Candidate>& cs) {
+  std::string out;
+  for (const Candidate& c : cs) {
+    out += c.figure.rule + "@" + std::to_string(c.match.begin) + "-" + std::to_string(c.match.end) + ":" +
+           std::to_string(c.numeral.begin) + "=" + std::to_string(c.figure.value) + "/" + c.figure.direction +
+           "/" + c.figure.approx + "/" + c.figure.unit + "\n";
+  }
+  return out;
+}
+
+// The two ways of matching (RuleSet::MatchPath) give the same candidates in
+// the same order, on accented and on unaccented (folded) text.
+TEST(RuleMatching, PerRuleAndSinglePassAgree) {
+  std::unique_ptr<RuleSet> rs;
+  ASSERT_TRUE(RuleSet::Load(std::string(CHISO_SOURCE_DIR) + "/extract/rules", &rs).ok());
+  const std::vector<std::string> texts = CorpusTextsAndFolds();
   size_t total = 0, folded = 0;
   for (const std::string& text : texts) {
     ScanText scan;
@@ -428,7 +437,7 @@ TEST(RuleMatching, PerRuleAndSinglePassAgree) {
     std::vector<Candidate> per_rule, single_pass;
     rs->Match(scan, &per_rule, RuleSet::MatchPath::kPerRule);
     rs->Match(scan, &single_pass, RuleSet::MatchPath::kSinglePass);
-    ASSERT_EQ(describe(per_rule), describe(single_pass)) << text.substr(0, 200);
+    ASSERT_EQ(Describe(per_rule), Describe(single_pass)) << text.substr(0, 200);
     total += per_rule.size();
   }
   EXPECT_GT(total, 500u);
@@ -441,30 +450,14 @@ TEST(RuleMatching, PerRuleAndSinglePassAgree) {
 TEST(RuleMatching, AutoFromManyThreadsWhileTheScannerCompiles) {
   std::unique_ptr<RuleSet> rs;
   ASSERT_TRUE(RuleSet::Load(std::string(CHISO_SOURCE_DIR) + "/extract/rules", &rs).ok());
-  std::vector<std::string> texts;
-  for (const char* dir : {"corpus/dev", "corpus/sample", "corpus/holdout"}) {
-    for (const auto& e : fs::directory_iterator(fs::path(CHISO_SOURCE_DIR) / dir)) {
-      std::ifstream in(e.path(), std::ios::binary);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      texts.push_back(text);
-      texts.push_back(FoldVietnamese(text));
-    }
-  }
-  auto describe = [](const std::vector<Candidate>& cs) {
-    std::string out;
-    for (const Candidate& c : cs) {
-      out += c.figure.rule + "@" + std::to_string(c.match.begin) + "-" + std::to_string(c.match.end) + ":" +
-             std::to_string(c.figure.value) + "\n";
-    }
-    return out;
-  };
+  const std::vector<std::string> texts = CorpusTextsAndFolds();
   std::vector<std::string> want;
   for (const std::string& text : texts) {
     ScanText scan;
     scan.Reset(text);
     std::vector<Candidate> got;
     rs->Match(scan, &got, RuleSet::MatchPath::kPerRule);  // does not count towards the switch
-    want.push_back(describe(got));
+    want.push_back(Describe(got));
   }
   std::atomic<int> mismatches{0};
   std::vector<std::thread> threads;
@@ -476,7 +469,7 @@ TEST(RuleMatching, AutoFromManyThreadsWhileTheScannerCompiles) {
         scan.Reset(texts[i]);
         std::vector<Candidate> got;
         rs->Match(scan, &got);
-        mismatches += describe(got) != want[i];
+        mismatches += Describe(got) != want[i];
       }
     });
   }

@@ -115,7 +115,7 @@ fi
   echo "peak RSS, $n documents: $rss_n MB"
   if [ "$full" = 1 ]; then
     awk -v a="$rss_10k" -v b="$rss_100k" 'BEGIN {
-      printf "peak RSS 10,000 docs %.1f MB, 100,000 docs %.1f MB (+%.1f%%; targets <= 64 MB, <= 10%%)\n", a, b, (b / a - 1) * 100 }'
+      printf "peak RSS 10,000 docs %.1f MB, 100,000 docs %.1f MB (%+.1f%%; targets <= 64 MB, <= 10%%)\n", a, b, (b / a - 1) * 100 }'
   fi
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$build/perf.txt"

@@ -58,21 +58,18 @@ struct Lexicon::YearSets {
   RE2::Options options;
   std::vector<std::string> patterns, folded_patterns;
   std::once_flag once[2];
-  std::unique_ptr<RE2::Set> sets[2];  // [0] as written, [1] folded
+  std::unique_ptr<PatternSets> sets[2];  // [0] as written, [1] folded
   LazyScanner scanners[2];
   ScannerSwitch scanner_switch;
 
-  // nullptr if the set failed to build: then every pattern is scanned.
-  const RE2::Set* Get(bool folded) {
+  const PatternSets& Get(bool folded) {
     const int i = folded ? 1 : 0;
     std::call_once(once[i], [&] {
-      auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
-      for (const std::string& p : folded ? folded_patterns : patterns) {
-        if (set->Add(p, nullptr) < 0) return;
-      }
-      if (set->Compile()) sets[i] = std::move(set);
+      std::vector<const std::string*> ps;
+      for (const std::string& p : folded ? folded_patterns : patterns) ps.push_back(&p);
+      sets[i] = std::make_unique<PatternSets>(ps, options, /*shards=*/1);
     });
-    return sets[i].get();
+    return *sets[i];
   }
 
   // nullptr if the scanner failed to build or, unless `wait`, is being
@@ -181,8 +178,8 @@ Status Lexicon::Load(const std::string& path, std::unique_ptr<Lexicon>* out) {
   } catch (const json::exception& e) {
     return Status::Error(path + ": " + e.what());
   }
-  // The accented year set is built now, on the lexicon's start-up thread
-  // (the shortest of the three), not on the first document's path.
+  // The accented year set is built now, on the lexicon's start-up thread,
+  // not on the first document's path.
   lex->year_sets_->Get(/*folded=*/false);
   lex->words_ = std::make_unique<RE2>(alternation, opts);
   lex->words_folded_ = std::make_unique<LazyRE2>(FoldPattern(alternation), opts);
@@ -294,18 +291,8 @@ void Lexicon::FindYears(const ScanText& scan, std::vector<YearMention>* out, Yea
 void Lexicon::FindYearsPerPattern(const ScanText& scan, std::vector<YearMention>* out) const {
   std::string_view t = scan.text;
   thread_local std::vector<int> hits;
-  thread_local std::vector<char> hit;
-  hits.clear();
-  hit.assign(years_.size(), 1);
-  if (const RE2::Set* set = year_sets_->Get(scan.folded)) {
-    RE2::Set::ErrorInfo info;
-    if (set->Match(t, &hits, &info) || info.kind == RE2::Set::kNoError) {
-      hit.assign(years_.size(), 0);
-      for (int i : hits) hit[i] = 1;
-    }  // else (DFA out of memory): scan for every pattern
-  }
-  for (size_t k = 0; k < years_.size(); ++k) {
-    if (!hit[k]) continue;  // matches nowhere in the text
+  year_sets_->Get(scan.folded).Matching(t, &hits);  // the others match nowhere
+  for (int k : hits) {
     const YearPattern& yp = years_[k];
     const RE2& re = scan.folded ? yp.re_folded->get() : *yp.re;
     const int n = re.NumberOfCapturingGroups() + 1;

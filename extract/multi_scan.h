@@ -69,6 +69,37 @@ class MultiScanner {
   bool ok_ = false;
 };
 
+// Which of several patterns match somewhere in a text, in one RE2::Set pass
+// per shard: pattern k is in set k % shards, and the sets compile side by
+// side (a set of the rules is most of start-up's work on its thread).
+// Thread-safety: immutable once built; Matching is const.
+class PatternSets {
+ public:
+  PatternSets(const std::vector<const std::string*>& patterns, const RE2::Options& options,
+              size_t shards);
+  PatternSets(const PatternSets&) = delete;
+  PatternSets& operator=(const PatternSets&) = delete;
+
+  // False if a pattern was rejected (bad() is its index, the first in
+  // pattern order, error() RE2's message; else bad() == size) or a set
+  // failed to compile.
+  bool ok() const { return ok_; }
+  size_t bad() const { return bad_; }
+  const std::string& error() const { return error_; }
+
+  // The indices of the patterns that match somewhere in `text`, ascending.
+  // If the sets are not ok or fail on the way (DFA out of memory), every
+  // index: each pattern then scans the text on its own, as without them.
+  void Matching(std::string_view text, std::vector<int>* hits) const;
+
+ private:
+  size_t size_;
+  std::vector<std::unique_ptr<RE2::Set>> sets_;
+  bool ok_ = false;
+  size_t bad_;
+  std::string error_;
+};
+
 // re.Match(text, start, text.size(), RE2::ANCHOR_START, groups, n), the same
 // result, cheaper near the end of a text. Asked for groups, RE2 first finds
 // the match's extent with a DFA pass and reads the groups from the match

@@ -102,5 +102,45 @@ TEST(LazyScanner, OthersDoNotWaitForTheCompileUnlessAsked) {
   EXPECT_EQ(failing.Get(true, build_bad), nullptr);
 }
 
+// Whatever the number of sets, the patterns that match somewhere are those
+// each pattern finds on its own; a rejected pattern is named (the first in
+// pattern order, whichever set holds it), and sets that are not ok list every
+// pattern.
+TEST(PatternSets, SameAsEachPatternOnItsOwn) {
+  const std::vector<std::string> patterns = {"năm\\s+(\\d{4})", "(\\d+)\\s*%", "tăng|giảm", "^x", "bậc$",
+                                             "(?i)điểm", "\\bsố\\b", "zz+"};
+  std::vector<const std::string*> ps;
+  for (const std::string& p : patterns) ps.push_back(&p);
+  RE2::Options options;
+  options.set_log_errors(false);
+  const std::vector<std::string> texts = {"", "x năm 2021 tăng 5 bậc", "83,87 % ĐIỂM", "zz", "y số 3", "giảm"};
+  for (size_t shards : {1, 2, 3, 8}) {
+    PatternSets sets(ps, options, shards);
+    ASSERT_TRUE(sets.ok()) << shards;
+    EXPECT_EQ(sets.bad(), patterns.size());
+    for (const std::string& text : texts) {
+      std::vector<int> want, got;
+      for (size_t k = 0; k < patterns.size(); ++k) {
+        if (RE2::PartialMatch(text, RE2(patterns[k], options))) want.push_back(static_cast<int>(k));
+      }
+      sets.Matching(text, &got);
+      EXPECT_EQ(got, want) << shards << " " << text;
+    }
+  }
+  const std::string bad1 = "(", bad2 = "a)";
+  for (size_t shards : {1, 2, 3}) {
+    std::vector<const std::string*> with_bad = ps;
+    with_bad[5] = &bad2;
+    with_bad[2] = &bad1;
+    PatternSets sets(with_bad, options, shards);
+    EXPECT_FALSE(sets.ok());
+    EXPECT_EQ(sets.bad(), 2u) << shards;
+    EXPECT_NE(sets.error().find("missing )"), std::string::npos) << sets.error();
+    std::vector<int> got;
+    sets.Matching("zz", &got);
+    EXPECT_EQ(got.size(), patterns.size());
+  }
+}
+
 }  // namespace
 }  // namespace chiso

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "core/fold.h"
 #include "extract/lazy_regex.h"
@@ -283,73 +282,26 @@ bool ClosesOnlyItsOwnGroups(std::string_view p) {
 
 struct RuleSet::Impl {
   // Per-rule scanning (MatchPath::kPerRule): RE2::Set passes say which rules
-  // match anywhere. The rules are split in kShards sets, rule i in set
-  // i % kShards, so that start-up compiles them side by side (the set is most
-  // of start-up's work on its thread); a pass runs each set.
+  // match anywhere, in two sets compiled side by side at load.
   static constexpr size_t kShards = 2;
-  std::unique_ptr<RE2::Set> set_original[kShards];
+  std::unique_ptr<PatternSets> sets_original;
   // The folded side (patterns with letters folded, for unaccented text) is
   // compiled on first use: most runs never need it.
   std::vector<std::unique_ptr<LazyRE2>> folded;  // per rule
-  std::once_flag set_folded_once;
-  std::unique_ptr<RE2::Set> set_folded[kShards];
-  bool set_folded_ok = false;
+  std::once_flag sets_folded_once;
+  std::unique_ptr<PatternSets> sets_folded;
   // The single-pass scanners (see MultiScanner), compiled on first use.
   LazyScanner original, folded_scanner;
   ScannerSwitch scanner_switch;
 
-  // Builds the sets of one shard from `patterns` (all rules'); on a bad
-  // pattern, the rule's index and RE2's message.
-  static std::unique_ptr<RE2::Set> BuildShard(const std::vector<const std::string*>& patterns, size_t shard,
-                                              size_t* bad, std::string* err) {
-    auto set = std::make_unique<RE2::Set>(RuleOptions(), RE2::UNANCHORED);
-    for (size_t i = shard; i < patterns.size(); i += kShards) {
-      if (set->Add(*patterns[i], err) < 0) {
-        *bad = i;
-        return nullptr;
-      }
-    }
-    return set->Compile() ? std::move(set) : nullptr;
-  }
-
-  // The sets for the text's side, or null if they failed to compile.
-  std::unique_ptr<RE2::Set>* PerRuleSets(bool folded_text) {
-    if (!folded_text) return set_original;
-    std::call_once(set_folded_once, [this] {
+  const PatternSets& PerRuleSets(bool folded_text) {
+    if (!folded_text) return *sets_original;
+    std::call_once(sets_folded_once, [this] {
       std::vector<const std::string*> patterns;
       for (const auto& f : folded) patterns.push_back(&f->pattern());
-      size_t bad;
-      std::string err;
-      set_folded_ok = true;
-      for (size_t s = 0; s < kShards; ++s) {
-        set_folded[s] = BuildShard(patterns, s, &bad, &err);
-        set_folded_ok = set_folded_ok && set_folded[s] != nullptr;
-      }
+      sets_folded = std::make_unique<PatternSets>(patterns, RuleOptions(), kShards);
     });
-    return set_folded_ok ? set_folded : nullptr;
-  }
-
-  // The rules that match somewhere in `t`, in increasing order. If the sets
-  // failed (to compile, or the DFA ran out of memory), every rule: each then
-  // scans the text on its own, as it would have.
-  void RulesMatching(bool folded_text, std::string_view t, size_t n_rules, std::vector<int>* hits) {
-    hits->clear();
-    std::unique_ptr<RE2::Set>* sets = PerRuleSets(folded_text);
-    thread_local std::vector<int> local;
-    for (size_t s = 0; sets != nullptr && s < kShards; ++s) {
-      RE2::Set::ErrorInfo info;
-      local.clear();
-      if (!sets[s]->Match(t, &local, &info) && info.kind != RE2::Set::kNoError) {
-        sets = nullptr;
-        break;
-      }
-      for (int j : local) hits->push_back(static_cast<int>(s + kShards * static_cast<size_t>(j)));
-    }
-    if (sets == nullptr) {
-      hits->resize(n_rules);
-      for (size_t i = 0; i < n_rules; ++i) (*hits)[i] = static_cast<int>(i);
-    }
-    std::sort(hits->begin(), hits->end());
+    return *sets_folded;
   }
 
   // nullptr if it failed to compile or, unless `wait`, is being compiled.
@@ -554,23 +506,10 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
   }
   std::vector<const std::string*> patterns;
   for (const auto& r : rs->rules_) patterns.push_back(&r->full_pattern);
-  size_t bad[Impl::kShards];
-  std::string errs[Impl::kShards];
-  std::fill(std::begin(bad), std::end(bad), patterns.size());
-  {
-    std::vector<std::thread> threads;
-    for (size_t s = 1; s < Impl::kShards; ++s) {
-      threads.emplace_back([&, s] { rs->impl_->set_original[s] = Impl::BuildShard(patterns, s, &bad[s], &errs[s]); });
-    }
-    rs->impl_->set_original[0] = Impl::BuildShard(patterns, 0, &bad[0], &errs[0]);
-    for (auto& t : threads) t.join();
-  }
-  const size_t* first_bad = std::min_element(std::begin(bad), std::end(bad));
-  if (*first_bad < patterns.size()) {
-    return Status::Error(wheres[*first_bad] + "RE2::Set: " + errs[first_bad - std::begin(bad)]);
-  }
-  for (const auto& set : rs->impl_->set_original) {
-    if (!set) return Status::Error(dir + ": RE2::Set failed to compile (out of memory?)");
+  rs->impl_->sets_original = std::make_unique<PatternSets>(patterns, opts, Impl::kShards);
+  if (const PatternSets& sets = *rs->impl_->sets_original; !sets.ok()) {
+    if (sets.bad() < patterns.size()) return Status::Error(wheres[sets.bad()] + "RE2::Set: " + sets.error());
+    return Status::Error(dir + ": RE2::Set failed to compile (out of memory?)");
   }
   *out = std::move(rs);
   return Status::OK();
@@ -583,7 +522,7 @@ Status RuleSet::CompileAll() const {
     const RE2& re = impl_->folded[i]->get();
     if (!re.ok()) return Status::Error("rule " + rules_[i]->id + ": bad folded pattern: " + re.error());
   }
-  if (impl_->PerRuleSets(true) == nullptr) return Status::Error("the folded RE2::Set failed to compile");
+  if (!impl_->PerRuleSets(true).ok()) return Status::Error("the folded RE2::Set failed to compile");
   if (impl_->ScannerFor(false, rules_, true) == nullptr) return Status::Error("the rule scanner failed to compile");
   if (impl_->ScannerFor(true, rules_, true) == nullptr) return Status::Error("the folded rule scanner failed to compile");
   return Status::OK();
@@ -768,7 +707,7 @@ void RuleSet::Match(const ScanText& scan, std::vector<Candidate>* out, MatchPath
       cand_rule.clear();
     }  // else it failed to compile (or is compiling): the same, one rule at a time
   }
-  impl_->RulesMatching(scan.folded, t, rules_.size(), &hits);
+  impl_->PerRuleSets(scan.folded).Matching(t, &hits);
   for (int idx : hits) {
     const Rule& rule = Compiled(*rules_[idx]);
     const RE2& re = scan.folded ? impl_->folded[idx]->get() : *rule.re;

@@ -525,12 +525,16 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
   InputFile f;
   for (;;) {
     size_t i = 0;
+    // This thread's own spent records are freed here, outside the lock.
+    for (size_t k = 0; k < batch.size(); ++k) {
+      if (batch_from[k] == self) batch[k] = Record();
+    }
     {
       std::unique_lock<std::mutex> lock(mu);
       held -= batch_bytes;
       batch_bytes = 0;
       for (size_t k = 0; k < batch.size(); ++k) {
-        if (batch_from[k] == self) continue;  // freed below, here
+        if (batch_from[k] == self) continue;  // freed above
         spent[batch_from[k]].docs.push_back(std::move(batch[k].doc));
         spent[batch_from[k]].lines.push_back(std::move(batch[k].line));
       }

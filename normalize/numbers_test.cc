@@ -480,7 +480,11 @@ TEST(SpelledPattern, SameMatchesAsTheFormBeforeSharing) {
       "mười", "muoi", "mươi", "trăm", "tram", "linh", "lẻ", "le", "là", "thuộc về", "thuộc", "tỉnh",
       "xếp", "Hai", "MƯỜI", "thứs", "tưa", "1", ",", ".", ")", "-"};
   const std::vector<std::string_view> gaps = {" ", " ", " ", "  ", "", ", ", "\n"};
-  for (const std::string& tail : tails) {
+  // Enough texts match for the comparison to mean something (13,099, 13,075
+  // and 273 of 20,000 with seed 7).
+  const size_t min_matched[] = {10000, 10000, 200};
+  for (size_t t = 0; t < tails.size(); ++t) {
+    const std::string& tail = tails[t];
     const RE2 now("(" + std::string(kSpelledPattern) + ")" + tail);
     const RE2 before("(" + std::string(kSpelledBeforeSharing) + ")" + tail);
     ASSERT_TRUE(now.ok() && before.ok()) << now.error() << before.error();
@@ -506,7 +510,7 @@ TEST(SpelledPattern, SameMatchesAsTheFormBeforeSharing) {
       const std::string folded = FoldVietnamese(text);
       ASSERT_EQ(RE2::PartialMatch(folded, now, &a), RE2::PartialMatch(folded, before, &b)) << folded;
     }
-    EXPECT_GT(matched, 200u) << tail;  // ~273 with the "là" tail, thousands without
+    EXPECT_GT(matched, min_matched[t]) << tail;
   }
 }
 

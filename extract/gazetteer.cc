@@ -964,42 +964,28 @@ inline size_t SkipSeparators(std::string_view s, size_t at) {
 
 // Follows the trie from `node` at byte `at`, adding to `ends` every end of an
 // alias followed by a word boundary (in no particular order, possibly
-// repeated). The jumps over separators to a next word wait on a stack.
+// repeated). Written as the plain recursion over both ways on (the next
+// letter; separators to the next word), unlike FindAll's inlined walk with
+// its stack, so that the differential test compares two ways of walking.
+// The depth is at most an alias's length.
 void Gazetteer::WalkTrieReference(std::string_view folded, int32_t node, size_t at,
                                   std::vector<AliasEnd>* ends) const {
-  struct Branch {
-    int32_t node;
-    size_t at;
-  };
-  thread_local std::vector<Branch> branches;
-  branches.clear();
   const size_t size = folded.size();
-  for (;;) {
-    const TrieNode& n = trie_[node];
-    const uint8_t cls = at < size ? ByteClass(folded[at]) : 0;
-    if (n.accept && !(cls & kWord)) ends->push_back({at, n.info});
-    if (n.boundary >= 0) {
-      // A word starts with a letter or digit, so the separators before it are
-      // the whole run (possibly empty).
-      const size_t next = (cls & kAlnum) ? at : SkipSeparators(folded, at);
-      if (next < size) {
-        const TrieNode& b = trie_[n.boundary];
-        if (int32_t child = b.next[TrieSlot(folded[next])]; child >= 0) {
-          branches.push_back({child, next + 1});
-        }
+  const TrieNode& n = trie_[node];
+  const uint8_t cls = at < size ? ByteClass(folded[at]) : 0;
+  if (n.accept && !(cls & kWord)) ends->push_back({at, n.info});
+  if (n.boundary >= 0) {
+    // A word starts with a letter or digit, so the separators before it are
+    // the whole run (possibly empty).
+    const size_t next = (cls & kAlnum) ? at : SkipSeparators(folded, at);
+    if (next < size) {
+      if (int32_t child = trie_[n.boundary].next[TrieSlot(folded[next])]; child >= 0) {
+        WalkTrieReference(folded, child, next + 1, ends);
       }
     }
-    if (cls & kAlnum) {
-      if (int32_t child = n.next[TrieSlot(folded[at])]; child >= 0) {
-        node = child;
-        ++at;
-        continue;
-      }
-    }
-    if (branches.empty()) return;
-    node = branches.back().node;
-    at = branches.back().at;
-    branches.pop_back();
+  }
+  if (cls & kAlnum) {
+    if (int32_t child = n.next[TrieSlot(folded[at])]; child >= 0) WalkTrieReference(folded, child, at + 1, ends);
   }
 }
 

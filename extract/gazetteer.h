@@ -131,8 +131,8 @@ class Gazetteer {
   std::vector<Mention> FindAll(std::string_view text) const;
   // Same, into `*out` (cleared first) so a worker can reuse the vector.
   void FindAll(std::string_view text, std::vector<Mention>* out) const;
-  // FindAll as first written (a byte-by-byte scan, a walk testing each step);
-  // the reference of its differential test. Same result.
+  // FindAll the plain way (a byte-by-byte scan, a recursive walk testing
+  // each step); the reference of its differential test. Same result.
   void FindAllReference(std::string_view text, std::vector<Mention>* out) const;
 
   // The entity with this id, or nullptr.

@@ -167,15 +167,10 @@ bool SuppressBreak(std::string_view line, size_t start, size_t b) {
       FirstCodePoint(before.substr(word_begin, word_end - word_begin))));
 }
 
-// Breaks ICU misses, found inside one of its sentences: a sentence opening
-// with a number after ". " ("... giảm 35 thủ tục. 100% các sở ..."; ICU only
-// breaks before a capital letter), and a capitalized sentence glued to a
-// period ("... thành phố.Họp Ban ..."). Returns the next such break in
-// (from, to), or `to`.
-// The first i in [t, to) where line[i] is '.', '!' or '?', else `to`; eight
-// bytes at a time (most of a line is not near a terminator).
 bool IsTerminal(char c) { return c == '.' || c == '!' || c == '?'; }
 
+// The first i in [t, to) where line[i] is '.', '!' or '?', else `to`; eight
+// bytes at a time (most of a line is not near a terminator).
 size_t NextTerminal(std::string_view line, size_t t, size_t to) {
   if constexpr (std::endian::native == std::endian::little) {
     for (; t + 8 <= to; t += 8) {
@@ -189,6 +184,11 @@ size_t NextTerminal(std::string_view line, size_t t, size_t to) {
   return t;
 }
 
+// Breaks ICU misses, found inside one of its sentences: a sentence opening
+// with a number after ". " ("... giảm 35 thủ tục. 100% các sở ..."; ICU only
+// breaks before a capital letter), and a capitalized sentence glued to a
+// period ("... thành phố.Họp Ban ..."). Returns the next such break in
+// (from, to), or `to`.
 size_t NextMissedBreak(std::string_view line, size_t start, size_t from,
                        size_t to) {
   for (size_t p = from + 1; p < to; ++p) {

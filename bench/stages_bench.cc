@@ -9,14 +9,22 @@
 //   Gazetteer       Gazetteer::FindAll (provinces, ministries, indices)
 //   Lexicon         Lexicon::FindWords + FindYears (context words, years)
 //   RuleScan        RuleSet::Match (the RE2::Set pass and the rules' captures)
+//   FloorSet        bench/floor.cc's RE2::Set pass alone, on the same text
+//   ScansBatched/k  the four scans of Extract (gazetteer, words, years,
+//                   rules), each over k documents in turn: at k = 1 the
+//                   scans' automata evict each other from the cache
 //   Extract         Extractor::Extract: the three scans above + attribution
+//   ExtractAll/32   the same through Extractor::ExtractAll, 32 at a time
 //   Validate        Validator::Validate (hard, schema and soft checks)
 //   Emit            AppendJsonLine (one JSON line)
 //   Pipeline        Pipeline::Process + AppendJsonLine, file reading aside
+//   PipelineAll/32  the same through Pipeline::ProcessAll, 32 at a time, as
+//                   chiso extract runs it
 //
 //   build/bench/stages_bench [--benchmark_filter=RuleScan]
 #include <benchmark/benchmark.h>
 
+#include <re2/set.h>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -172,12 +180,70 @@ void BM_RuleScan(benchmark::State& state) {
   Count(state);
 }
 
+// The floor's one RE2::Set pass of the rules' patterns (bench/floor.cc).
+void BM_FloorSet(benchmark::State& state) {
+  const chiso::RuleSet& rules = Get().pipeline->extractor().rules();
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  RE2::Set set(opts, RE2::UNANCHORED);
+  for (const auto& r : rules.rules()) set.Add(r->full_pattern, nullptr);
+  set.Compile();
+  std::vector<int> hits;
+  for (auto _ : state) {
+    for (const Document& d : Get().split) {
+      hits.clear();
+      set.Match(d.text, &hits);
+      benchmark::DoNotOptimize(hits.data());
+    }
+  }
+  Count(state);
+}
+
+// Extract's four scans, each over k documents before the next scan starts.
+void BM_ScansBatched(benchmark::State& state) {
+  const auto& ex = Get().pipeline->extractor();
+  const size_t k = static_cast<size_t>(state.range(0));
+  std::vector<chiso::ScanText> scan(k);
+  std::vector<std::vector<chiso::LexMention>> words(k);
+  std::vector<std::vector<chiso::YearMention>> years(k);
+  std::vector<std::vector<chiso::Mention>> ents(k);
+  std::vector<std::vector<chiso::Candidate>> out(k);
+  const auto& docs = Get().split;
+  for (auto _ : state) {
+    for (size_t b = 0; b < docs.size(); b += k) {
+      const size_t e = std::min(docs.size(), b + k);
+      for (size_t i = b; i < e; ++i) scan[i - b].Reset(docs[i].text);
+      for (size_t i = b; i < e; ++i) ex.gazetteer().FindAll(docs[i].text, &ents[i - b]);
+      for (size_t i = b; i < e; ++i) ex.lexicon().FindWords(scan[i - b], &words[i - b]);
+      for (size_t i = b; i < e; ++i) ex.lexicon().FindYears(scan[i - b], &years[i - b]);
+      for (size_t i = b; i < e; ++i) { out[i - b].clear(); ex.rules().Match(scan[i - b], &out[i - b]); }
+    }
+  }
+  Count(state);
+}
+
 void BM_Extract(benchmark::State& state) {
   std::vector<Document> docs = Get().split;
   for (auto _ : state) {
     for (Document& d : docs) {
       Get().pipeline->extractor().Extract(d);
       benchmark::DoNotOptimize(d.figures.data());
+    }
+  }
+  Count(state);
+}
+
+void BM_ExtractAll(benchmark::State& state) {
+  std::vector<Document> docs = Get().split;
+  std::vector<Document*> group;
+  const size_t k = static_cast<size_t>(state.range(0));
+  for (auto _ : state) {
+    for (size_t b = 0; b < docs.size(); b += k) {
+      group.clear();
+      for (size_t i = b; i < std::min(docs.size(), b + k); ++i) group.push_back(&docs[i]);
+      Get().pipeline->extractor().ExtractAll(group);
+      benchmark::DoNotOptimize(group.back()->figures.data());
     }
   }
   Count(state);
@@ -226,16 +292,50 @@ void BM_Pipeline(benchmark::State& state) {
   Count(state);
 }
 
+// Pipeline, k documents at a time through Pipeline::ProcessAll.
+void BM_PipelineAll(benchmark::State& state) {
+  const size_t k = static_cast<size_t>(state.range(0));
+  std::vector<Document> docs(k);
+  std::vector<Document*> ptrs;
+  std::string line;
+  const auto& raw = Get().raw;
+  for (auto _ : state) {
+    for (size_t b = 0; b < raw.size(); b += k) {
+      const size_t e = std::min(raw.size(), b + k);
+      ptrs.clear();
+      for (size_t i = b; i < e; ++i) {
+        Document& d = docs[i - b];
+        d = Document{};
+        d.id = raw[i].id;
+        d.bytes = raw[i].bytes;
+        d.sha256 = chiso::Sha256Hex(d.bytes);
+        ptrs.push_back(&d);
+      }
+      Get().pipeline->ProcessAll(ptrs, chiso::IngestOptions{});
+      for (Document* d : ptrs) {
+        line.clear();
+        chiso::AppendJsonLine(*d, &line);
+        benchmark::DoNotOptimize(line.data());
+      }
+    }
+  }
+  Count(state);
+}
+
 BENCHMARK(BM_Sha256)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DecodeNormalize)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sentences)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Gazetteer)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Lexicon)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RuleScan)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FloorSet)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScansBatched)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Extract)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ExtractAll)->Arg(32)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Validate)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Emit)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Pipeline)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PipelineAll)->Arg(32)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -20,17 +20,18 @@
 #include "extract/scan_text.h"
 
 namespace chiso {
-namespace {
 
 // Per-thread scratch, reused across documents so the hot path does not
 // allocate per figure.
-struct Scratch {
+struct Extractor::Scratch {
   ScanText scan;
   std::vector<Mention> entities;
   std::vector<LexMention> words;
   std::vector<YearMention> years;
   std::vector<Candidate> candidates;
 };
+
+namespace {
 
 bool IsSubjectEntity(const Mention& m) {
   return m.entity->kind == EntityKind::kProvince || m.entity->kind == EntityKind::kMinistry ||
@@ -425,17 +426,39 @@ Status Extractor::Create(const std::string& data_dir, std::unique_ptr<Extractor>
 }
 
 void Extractor::Extract(Document& doc) const {
-  if (doc.failed()) return;
-  thread_local Scratch scratch;
-  Scratch& x = scratch;
-  doc.figures.clear();
-  x.scan.Reset(doc.text);
-  gazetteer_->FindAll(doc.text, &x.entities);
-  lexicon_->FindWords(x.scan, &x.words);
-  lexicon_->FindYears(x.scan, &x.years);
-  x.candidates.clear();
-  rules_->Match(x.scan, &x.candidates);
+  Document* one[] = {&doc};
+  ExtractAll(one);
+}
 
+void Extractor::ExtractAll(std::span<Document* const> docs) const {
+  // Stage by stage over the documents, not document by document: each scan
+  // walks its own automaton (RE2 DFA states, the gazetteer's trie), and
+  // together they do not fit in a core's L2. One scan over several
+  // documents keeps its states cached: at 32 documents the four scans take
+  // 14% less time (bench/stages_bench BM_ScansBatched), and so does Extract
+  // (BM_ExtractAll). The results are the same.
+  thread_local std::vector<Scratch> scratch;
+  if (scratch.size() < docs.size()) scratch.resize(docs.size());
+  auto each = [&](auto&& f) {
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (!docs[i]->failed()) f(*docs[i], scratch[i]);
+    }
+  };
+  each([](Document& doc, Scratch& x) {
+    doc.figures.clear();
+    x.scan.Reset(doc.text);
+  });
+  each([&](Document& doc, Scratch& x) { gazetteer_->FindAll(doc.text, &x.entities); });
+  each([&](Document&, Scratch& x) { lexicon_->FindWords(x.scan, &x.words); });
+  each([&](Document&, Scratch& x) { lexicon_->FindYears(x.scan, &x.years); });
+  each([&](Document&, Scratch& x) {
+    x.candidates.clear();
+    rules_->Match(x.scan, &x.candidates);
+  });
+  each([&](Document& doc, Scratch& x) { Attribute(doc, x); });
+}
+
+void Extractor::Attribute(Document& doc, Scratch& x) const {
   const std::string_view text = doc.text;
   const size_t content_end = ContentEnd(doc);
 

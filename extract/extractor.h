@@ -16,6 +16,7 @@
 #define CHISO_EXTRACT_EXTRACTOR_H_
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "core/document.h"
@@ -38,13 +39,19 @@ class Extractor {
   // Fills doc.title, doc.date, doc.subject and doc.figures (ids f1.., in text
   // order). A document that already failed is left alone.
   void Extract(Document& doc) const;
+  // Extract of each document, the same results, faster over several small
+  // documents (each scan runs over all of them in turn). Memory grows with
+  // docs.size(): callers pass a few (bench/perf.sh uses 16).
+  void ExtractAll(std::span<Document* const> docs) const;
 
   const RuleSet& rules() const { return *rules_; }
   const Gazetteer& gazetteer() const { return *gazetteer_; }
   const Lexicon& lexicon() const { return *lexicon_; }
 
  private:
+  struct Scratch;
   Extractor();
+  void Attribute(Document& doc, Scratch& x) const;
   std::unique_ptr<RuleSet> rules_;
   std::unique_ptr<Gazetteer> gazetteer_;
   std::unique_ptr<Lexicon> lexicon_;

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -634,6 +635,70 @@ TEST(RunBatchRing, NoRecordIsEmittedAfterStop) {
     ASSERT_EQ(ids.size(), stop_after);
     EXPECT_EQ(st.documents, stop_after);
     for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], inputs[i].id);
+  }
+}
+
+// A thread processes the files it takes as a group (Pipeline::ProcessAll),
+// up to 1 MB of input at a time: small files are loaded several before any
+// is processed, big ones one by one (memory stays one big file a thread).
+// Loaded = BatchOptions::skip, processed = render, counted per thread.
+TEST(RunBatchGroups, SmallFilesTogetherBigFilesOneByOne) {
+  std::unique_ptr<chiso::Pipeline> p;
+  ASSERT_TRUE(chiso::Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  fs::path dir = Tmp("chiso_groups");
+  fs::create_directories(dir);
+  {
+    std::ofstream big(dir / "big.txt", std::ios::binary);
+    for (int i = 0; i < 40000; ++i) big << "Một dòng văn bản dài. \n";  // 1.2 MB
+  }
+  std::vector<chiso::InputFile> dev, small, bigs;
+  ASSERT_TRUE(chiso::CollectInputs({kDev}, &dev).ok());
+  for (int i = 0; i < 150; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%03d.txt", i);
+    small.push_back({dev[static_cast<size_t>(i) % dev.size()].path, id});
+    if (i < 8) bigs.push_back({(dir / "big.txt").string(), id});
+  }
+  for (int jobs : {1, 2}) {
+    for (const auto* inputs : {&small, &bigs}) {
+      std::mutex mu;
+      std::map<std::thread::id, std::pair<int, int>> counts;  // loaded, processed
+      int most_in_hand = 0;
+      chiso::BatchOptions opt;
+      opt.jobs = jobs;
+      opt.skip = [&](const chiso::Document&) {
+        std::lock_guard<std::mutex> lock(mu);
+        auto& c = counts[std::this_thread::get_id()];
+        most_in_hand = std::max(most_in_hand, ++c.first - c.second);
+        return false;
+      };
+      struct ListSource : chiso::InputSource {
+        explicit ListSource(const std::vector<chiso::InputFile>& v) : files(v) {}
+        bool Next(chiso::InputFile* out) override {
+          if (next == files.size()) return false;
+          *out = files[next++];
+          return true;
+        }
+        const std::vector<chiso::InputFile>& files;
+        size_t next = 0;
+      } src(*inputs);
+      std::vector<std::string> ids;
+      chiso::RunBatch(
+          *p, src, opt,
+          [&](const chiso::Document&, std::string*) {
+            std::lock_guard<std::mutex> lock(mu);
+            ++counts[std::this_thread::get_id()].second;
+          },
+          [&](const chiso::Document& d, const std::string&) { ids.push_back(d.id); });
+      ASSERT_EQ(ids.size(), inputs->size());
+      for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], (*inputs)[i].id);
+      if (inputs == &small) {
+        EXPECT_GE(most_in_hand, 16) << "jobs " << jobs;
+        EXPECT_LE(most_in_hand, 32) << "jobs " << jobs;
+      } else {
+        EXPECT_EQ(most_in_hand, 1) << "jobs " << jobs;
+      }
+    }
   }
 }
 

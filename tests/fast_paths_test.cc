@@ -4,7 +4,9 @@
 //    valijson alone: the same schema file with one more newline turns it off,
 //    so two pipelines differ only in it and must write the same records, byte
 //    for byte (the figures kept, those dropped and their warnings);
-//  - AppendJsonLine (written directly) against the dump of ToJson's DOM.
+//  - AppendJsonLine (written directly) against the dump of ToJson's DOM;
+//  - Pipeline::ProcessAll (several documents, stage by stage) against
+//    Process one document at a time.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 
 #include "corpus/gen/generator.h"
 #include "corpus/pipeline.h"
+#include "ingest/ingest.h"
 #include "schema/emit.h"
 #include "schema/validator.h"
 
@@ -116,6 +119,69 @@ TEST_F(FastPathTest, SameRecordsOnAGeneratedCorpus) {
     figures += Compare(d.id, d.text);
   }
   EXPECT_GT(figures, 2000u);
+}
+
+// ProcessAll's groups mix what a folder mixes: accented and unaccented
+// text (matched folded), legacy encodings, HTML, a file that fails to load,
+// an empty one and binary junk. Each document's record must be the one
+// Process gives it alone, whatever group it is in.
+TEST(ProcessAll, SameRecordsAsOneDocumentAtATime) {
+  std::unique_ptr<Pipeline> p;
+  ASSERT_TRUE(Pipeline::Create(CHISO_SOURCE_DIR, &p).ok());
+  const fs::path dir = fs::temp_directory_path() / ("chiso_process_all_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  gen::GenOptions o;
+  o.seed = 5;
+  o.docs = 120;
+  o.encodings = {gen::Encoding::kUtf8, gen::Encoding::kHtml, gen::Encoding::kTcvn3,
+                 gen::Encoding::kUtf16le, gen::Encoding::kVni};
+  gen::GenStats stats;
+  ASSERT_TRUE(gen::WriteCorpus(o, (dir / "gen").string(), &stats).ok());
+  std::ofstream(dir / "empty.txt").flush();
+  std::ofstream(dir / "junk.bin", std::ios::binary) << std::string("\x00\xff\xfe\x01PK\x03\x04", 10) + std::string(3000, '\x07');
+  std::vector<InputFile> inputs;
+  ASSERT_TRUE(CollectInputs({dir.string(), std::string(CHISO_SOURCE_DIR) + "/corpus/dev",
+                             std::string(CHISO_SOURCE_DIR) + "/corpus/sample"},
+                            &inputs).ok());
+  inputs.insert(inputs.begin() + 7, InputFile{(dir / "missing.txt").string(), "missing.txt"});
+  // Interleave so that every group holds several kinds.
+  std::vector<InputFile> mixed;
+  for (size_t stride = 0; stride < 5; ++stride) {
+    for (size_t i = stride; i < inputs.size(); i += 5) mixed.push_back(inputs[i]);
+  }
+  ASSERT_GT(mixed.size(), 160u);
+  auto load = [&](const InputFile& f) {
+    Document d;
+    LoadDocument(f.path, f.id, IngestOptions{}, &d);
+    return d;
+  };
+  std::vector<std::string> alone;
+  size_t figures = 0, failed = 0;
+  for (const InputFile& f : mixed) {
+    Document d = load(f);
+    p->Process(d);
+    figures += d.figures.size();
+    failed += d.failed();
+    alone.emplace_back();
+    AppendJsonLine(d, &alone.back());
+  }
+  EXPECT_GT(figures, 1000u);
+  EXPECT_GE(failed, 2u);  // the missing file and the junk at least
+  for (size_t group : {2u, 7u, 32u}) {
+    for (size_t b = 0; b < mixed.size(); b += group) {
+      std::vector<Document> docs;
+      for (size_t i = b; i < std::min(mixed.size(), b + group); ++i) docs.push_back(load(mixed[i]));
+      std::vector<Document*> ptrs;
+      for (Document& d : docs) ptrs.push_back(&d);
+      p->ProcessAll(ptrs, IngestOptions{});
+      for (size_t k = 0; k < docs.size(); ++k) {
+        std::string line;
+        AppendJsonLine(docs[k], &line);
+        EXPECT_EQ(line, alone[b + k]) << "group of " << group << ": " << mixed[b + k].id;
+      }
+    }
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -456,6 +456,16 @@ void Extractor::ExtractAll(std::span<Document* const> docs) const {
     rules_->Match(x.scan, &x.candidates);
   });
   each([&](Document& doc, Scratch& x) { Attribute(doc, x); });
+  // Buffers grow with the document (the folded text and its offsets are 5
+  // bytes a byte, candidates ~600 bytes each) and a slot keeps them for the
+  // next group: a slot a big document grew is freed, else each of the 32
+  // could end up holding the biggest document it ever served.
+  constexpr size_t kKeepBytes = 16 << 10;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    // Moved out, not assigned over: a string assigned a short one keeps
+    // its own buffer.
+    if (docs[i]->text.size() > kKeepBytes) Scratch spent = std::move(scratch[i]);
+  }
 }
 
 void Extractor::Attribute(Document& doc, Scratch& x) const {

@@ -416,14 +416,14 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
   constexpr size_t kGroup = 32;
   constexpr size_t kGroupBytes = 1 << 20;
   // Loads, processes and renders files[at, ...) (numbered from first + at)
-  // into recs, up to kGroupBytes of input (at least one file); returns how
-  // many. A record `skip` dropped is loaded only (keep = false).
+  // into recs, up to kGroupBytes of input or a PDF (at least one file);
+  // returns how many. A record `skip` dropped is loaded only (keep = false).
   auto process_some = [&](const std::vector<InputFile>& files, size_t at, size_t first,
                           std::vector<Record>* recs) {
     thread_local std::vector<Document*> docs;
     docs.clear();
     size_t m = 0, bytes = 0;
-    while (at + m < files.size() && bytes < kGroupBytes) {
+    for (bool pdf = false; at + m < files.size() && bytes < kGroupBytes && !pdf; ++m) {
       Record& r = (*recs)[m];
       r.doc = Document();
       r.line.clear();
@@ -432,7 +432,9 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
       r.keep = !(options.skip && options.skip(r.doc));
       if (r.keep) docs.push_back(&r.doc);
       bytes += r.doc.bytes.size();
-      ++m;
+      // A PDF ends the group: its conversion (OCR above all) can take
+      // seconds, and the records before it wait for the whole group.
+      pdf = r.doc.format == Format::kPdf;
     }
     pipeline.ProcessAll(docs, options.ingest);
     for (size_t k = 0; k < m; ++k) {

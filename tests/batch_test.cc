@@ -639,8 +639,9 @@ TEST(RunBatchRing, NoRecordIsEmittedAfterStop) {
 }
 
 // A thread processes the files it takes as a group (Pipeline::ProcessAll),
-// up to 1 MB of input at a time: small files are loaded several before any
-// is processed, big ones one by one (memory stays one big file a thread).
+// up to 1 MB of input or a PDF at a time: small files are loaded several
+// before any is processed, big ones one by one (memory stays one big file a
+// thread), PDFs one by one.
 // Loaded = BatchOptions::skip, processed = render, counted per thread.
 TEST(RunBatchGroups, SmallFilesTogetherBigFilesOneByOne) {
   std::unique_ptr<chiso::Pipeline> p;
@@ -651,16 +652,20 @@ TEST(RunBatchGroups, SmallFilesTogetherBigFilesOneByOne) {
     std::ofstream big(dir / "big.txt", std::ios::binary);
     for (int i = 0; i < 40000; ++i) big << "Một dòng văn bản dài. \n";  // 1.2 MB
   }
-  std::vector<chiso::InputFile> dev, small, bigs;
+  // Not a readable PDF (an error record), but sniffed as one: a PDF ends
+  // its group, since converting one can take seconds (OCR).
+  std::ofstream(dir / "x.pdf", std::ios::binary) << "%PDF-1.4\n%%EOF\n";
+  std::vector<chiso::InputFile> dev, small, bigs, pdfs;
   ASSERT_TRUE(chiso::CollectInputs({kDev}, &dev).ok());
   for (int i = 0; i < 150; ++i) {
     char id[16];
     std::snprintf(id, sizeof id, "%03d.txt", i);
     small.push_back({dev[static_cast<size_t>(i) % dev.size()].path, id});
     if (i < 8) bigs.push_back({(dir / "big.txt").string(), id});
+    if (i < 20) pdfs.push_back({(dir / "x.pdf").string(), id});
   }
   for (int jobs : {1, 2}) {
-    for (const auto* inputs : {&small, &bigs}) {
+    for (const auto* inputs : {&small, &bigs, &pdfs}) {
       std::mutex mu;
       std::map<std::thread::id, std::pair<int, int>> counts;  // loaded, processed
       int most_in_hand = 0;
@@ -696,7 +701,7 @@ TEST(RunBatchGroups, SmallFilesTogetherBigFilesOneByOne) {
         EXPECT_GE(most_in_hand, 16) << "jobs " << jobs;
         EXPECT_LE(most_in_hand, 32) << "jobs " << jobs;
       } else {
-        EXPECT_EQ(most_in_hand, 1) << "jobs " << jobs;
+        EXPECT_EQ(most_in_hand, 1) << "jobs " << jobs << (inputs == &pdfs ? ", PDFs" : ", big files");
       }
     }
   }

@@ -539,23 +539,14 @@ TEST(RunBatchRender, EmitGetsEachDocumentsOwnRenderingInInputOrder) {
   for (int jobs : {1, 2}) {
     chiso::BatchOptions opt;
     opt.jobs = jobs;
-    struct ListSource : chiso::InputSource {
-      explicit ListSource(const std::vector<chiso::InputFile>& v) : files(v) {}
-      bool Next(chiso::InputFile* out) override {
-        if (next == files.size()) return false;
-        *out = files[next++];
-        return true;
-      }
-      const std::vector<chiso::InputFile>& files;
-      size_t next = 0;
-    } src(inputs);
+    auto src = chiso::VectorInputs(inputs);
     const std::thread::id caller = std::this_thread::get_id();
     std::atomic<int> on_caller{0}, elsewhere{0};
     auto render = [&](const chiso::Document& d, std::string* out) {
       ++(std::this_thread::get_id() == caller ? on_caller : elsewhere);
       *out = d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256;
     };
-    chiso::RunBatch(*p, src, opt, render, [&](const chiso::Document& d, const std::string& text) {
+    chiso::RunBatch(*p, *src, opt, render, [&](const chiso::Document& d, const std::string& text) {
       EXPECT_EQ(std::this_thread::get_id(), caller);  // emit runs on the calling thread
       EXPECT_EQ(text, d.id + " " + std::to_string(d.figures.size()) + " " + d.sha256);
       runs[jobs - 1].push_back(text);
@@ -677,19 +668,10 @@ TEST(RunBatchGroups, SmallFilesTogetherBigFilesOneByOne) {
         most_in_hand = std::max(most_in_hand, ++c.first - c.second);
         return false;
       };
-      struct ListSource : chiso::InputSource {
-        explicit ListSource(const std::vector<chiso::InputFile>& v) : files(v) {}
-        bool Next(chiso::InputFile* out) override {
-          if (next == files.size()) return false;
-          *out = files[next++];
-          return true;
-        }
-        const std::vector<chiso::InputFile>& files;
-        size_t next = 0;
-      } src(*inputs);
+      auto src = chiso::VectorInputs(*inputs);
       std::vector<std::string> ids;
       chiso::RunBatch(
-          *p, src, opt,
+          *p, *src, opt,
           [&](const chiso::Document&, std::string*) {
             std::lock_guard<std::mutex> lock(mu);
             ++counts[std::this_thread::get_id()].second;

@@ -9,7 +9,7 @@
 #   stages     bench/stages_bench: each stage's MB/s on 400 generated documents
 #
 # Usage: bench/perf.sh [--docs N] [--full] [--build DIR] [--rounds R]
-#   default N = 2,000 (bounded, as CI runs it); --full: N = 20,000 and the
+#   default N = 2,000 (a quick look); --full (as CI runs it): N = 20,000 and the
 #   memory check at 10,000 and 100,000 documents; R rounds (default 3) of
 #   floor, --jobs 1, --jobs 2 in turn, each timed by its best round.
 # The corpus comes from corpus/gen (chiso-gen) when built, else from copies of

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/floor_set.h"
 #include "extract/rules.h"
 
 namespace {
@@ -73,18 +74,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chiso_floor: %s\n", st.message().c_str());
     return 1;
   }
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(64 << 20);
-  RE2::Set set(opts, RE2::UNANCHORED);
-  for (const auto& r : rules->rules()) {
-    std::string err;
-    if (set.Add(r->full_pattern, &err) < 0) {
-      std::fprintf(stderr, "chiso_floor: %s: %s\n", r->id.c_str(), err.c_str());
-      return 1;
-    }
+  std::string error;
+  const std::unique_ptr<RE2::Set> floor_set = chiso::bench::FloorSet(*rules, &error);
+  if (!floor_set) {
+    std::fprintf(stderr, "chiso_floor: %s\n", error.c_str());
+    return 1;
   }
-  if (!set.Compile()) return 1;
+  const RE2::Set& set = *floor_set;
 
   std::vector<fs::path> files;
   for (const auto& r : roots) Collect(r, &files);

@@ -13,24 +13,24 @@
 //   ScansBatched/k  the four scans of Extract (gazetteer, words, years,
 //                   rules), each over k documents in turn: at k = 1 the
 //                   scans' automata evict each other from the cache
-//   Extract         Extractor::Extract: the three scans above + attribution
-//   ExtractAll/32   the same through Extractor::ExtractAll, 32 at a time
+//   Extract/k       Extractor::ExtractAll, k documents at a time (k = 1 is
+//                   Extract): the scans above + attribution
 //   Validate        Validator::Validate (hard, schema and soft checks)
 //   Emit            AppendJsonLine (one JSON line)
-//   Pipeline        Pipeline::Process + AppendJsonLine, file reading aside
-//   PipelineAll/32  the same through Pipeline::ProcessAll, 32 at a time, as
-//                   chiso extract runs it
+//   Pipeline/k      Pipeline::ProcessAll, k documents at a time (k = 1 is
+//                   Process; chiso extract runs 32), + AppendJsonLine, file
+//                   reading aside
 //
 //   build/bench/stages_bench [--benchmark_filter=RuleScan]
 #include <benchmark/benchmark.h>
 
-#include <re2/set.h>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/floor_set.h"
 #include "core/document.h"
 #include "core/sha256.h"
 #include "corpus/gen/generator.h"
@@ -182,18 +182,17 @@ void BM_RuleScan(benchmark::State& state) {
 
 // The floor's one RE2::Set pass of the rules' patterns (bench/floor.cc).
 void BM_FloorSet(benchmark::State& state) {
-  const chiso::RuleSet& rules = Get().pipeline->extractor().rules();
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(64 << 20);
-  RE2::Set set(opts, RE2::UNANCHORED);
-  for (const auto& r : rules.rules()) set.Add(r->full_pattern, nullptr);
-  set.Compile();
+  std::string error;
+  const std::unique_ptr<RE2::Set> set = chiso::bench::FloorSet(Get().pipeline->extractor().rules(), &error);
+  if (!set) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
   std::vector<int> hits;
   for (auto _ : state) {
     for (const Document& d : Get().split) {
       hits.clear();
-      set.Match(d.text, &hits);
+      set->Match(d.text, &hits);
       benchmark::DoNotOptimize(hits.data());
     }
   }
@@ -223,18 +222,8 @@ void BM_ScansBatched(benchmark::State& state) {
   Count(state);
 }
 
+// Extractor::ExtractAll over k documents at a time (k = 1: Extract).
 void BM_Extract(benchmark::State& state) {
-  std::vector<Document> docs = Get().split;
-  for (auto _ : state) {
-    for (Document& d : docs) {
-      Get().pipeline->extractor().Extract(d);
-      benchmark::DoNotOptimize(d.figures.data());
-    }
-  }
-  Count(state);
-}
-
-void BM_ExtractAll(benchmark::State& state) {
   std::vector<Document> docs = Get().split;
   std::vector<Document*> group;
   const size_t k = static_cast<size_t>(state.range(0));
@@ -274,26 +263,9 @@ void BM_Emit(benchmark::State& state) {
   Count(state);
 }
 
+// Pipeline::ProcessAll over k documents at a time (k = 1: Process), then
+// AppendJsonLine; file reading aside.
 void BM_Pipeline(benchmark::State& state) {
-  Document d;
-  std::string line;
-  for (auto _ : state) {
-    for (const Document& r : Get().raw) {
-      d = Document{};
-      d.id = r.id;
-      d.bytes = r.bytes;
-      d.sha256 = chiso::Sha256Hex(d.bytes);
-      Get().pipeline->Process(d);
-      line.clear();
-      chiso::AppendJsonLine(d, &line);
-      benchmark::DoNotOptimize(line.data());
-    }
-  }
-  Count(state);
-}
-
-// Pipeline, k documents at a time through Pipeline::ProcessAll.
-void BM_PipelineAll(benchmark::State& state) {
   const size_t k = static_cast<size_t>(state.range(0));
   std::vector<Document> docs(k);
   std::vector<Document*> ptrs;
@@ -330,12 +302,10 @@ BENCHMARK(BM_Lexicon)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RuleScan)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FloorSet)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ScansBatched)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Extract)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ExtractAll)->Arg(32)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Extract)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Validate)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Emit)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Pipeline)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_PipelineAll)->Arg(32)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Pipeline)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -132,27 +132,25 @@ void Pipeline::Process(Document& doc, const IngestOptions& options) const {
 
 void Pipeline::ProcessAll(std::span<Document* const> docs, const IngestOptions& options) const {
   // Stage by stage, as Extractor::ExtractAll: each stage's tables stay cached.
-  thread_local std::vector<ConvertedText> converted;
+  // live[k]: the k-th document still going, converted[k] what its
+  // conversion knows.
   thread_local std::vector<Document*> live;
-  thread_local std::vector<size_t> live_index;
-  converted.resize(std::max(converted.size(), docs.size()));
+  thread_local std::vector<ConvertedText> converted;
   live.clear();
-  live_index.clear();
-  for (size_t i = 0; i < docs.size(); ++i) {
-    Document& doc = *docs[i];
-    if (doc.failed()) continue;
+  converted.resize(std::max(converted.size(), docs.size()));
+  for (Document* doc : docs) {
+    if (doc->failed()) continue;
     // PDF and HTML become text first; that text is then decoded as if it
     // were the file (so legacy-font mojibake is caught) and source_map
     // points into it rather than into the file's bytes.
-    converted[i] = ConvertedText();
-    if (doc.format == Format::kText) {
-      Decode(doc);
-    } else if (!ConvertToText(doc, options, &converted[i])) {
+    ConvertedText& c = converted[live.size()];
+    c = ConvertedText();
+    if (doc->format == Format::kText) {
+      Decode(*doc);
+    } else if (!ConvertToText(*doc, options, &c)) {
       continue;
     }
-    if (doc.failed()) continue;
-    live.push_back(&doc);
-    live_index.push_back(i);
+    if (!doc->failed()) live.push_back(doc);
   }
   for (Document* doc : live) NormalizeText(*doc);
   for (Document* doc : live) RejoinSplitSyllables(*doc);
@@ -169,8 +167,8 @@ void Pipeline::ProcessAll(std::span<Document* const> docs, const IngestOptions& 
   extractor_->ExtractAll(live);
   for (size_t k = 0; k < live.size(); ++k) {
     Document& doc = *live[k];
-    ApplyConverted(converted[live_index[k]], doc);
-    converted[live_index[k]] = ConvertedText();  // a PDF's pages are not kept past it
+    ApplyConverted(converted[k], doc);
+    converted[k] = ConvertedText();  // a PDF's pages are not kept past it
     if (Status s = validator_->Validate(doc); !s.ok()) {
       // The record itself breaks the contract: a bug upstream. Keep the
       // output valid and say so rather than emit a broken line.
@@ -410,7 +408,7 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
   // A thread takes up to kGroup inputs at a time (numbered in a row) and
   // processes them together, Pipeline::ProcessAll: each stage then runs over
   // all of them in turn and keeps its tables cached (-14% a document in
-  // bench/stages_bench BM_PipelineAll/32, -20% for chiso extract on 20,000
+  // bench/stages_bench BM_Pipeline/32 against /1, -20% for chiso extract on 20,000
   // generated articles). They are loaded kGroupBytes at most at a time, so
   // big files go one by one.
   constexpr size_t kGroup = 32;
@@ -451,24 +449,19 @@ BatchStats RunBatch(const Pipeline& pipeline, InputSource& inputs, const BatchOp
       files.clear();
       for (InputFile f; files.size() < kGroup && inputs.Next(&f);) files.push_back(std::move(f));
       for (size_t at = 0; at < files.size();) {
-        if (stop_requested()) {
-          stats.stopped = true;
-          return stats;
-        }
         const size_t m = process_some(files, at, 0, &recs);
         at += m;
         for (size_t k = 0; k < m; ++k) {
-          if (stop_requested()) break;
+          if (stop_requested()) {
+            stats.stopped = true;
+            return stats;
+          }
           if (recs[k].keep) {
             emit(recs[k].doc, recs[k].line);
             account(recs[k].doc);
           } else {
             ++stats.skipped;
           }
-        }
-        if (stop_requested()) {
-          stats.stopped = true;
-          return stats;
         }
       }
       if (files.size() < kGroup) break;

@@ -436,7 +436,7 @@ void Extractor::ExtractAll(std::span<Document* const> docs) const {
   // together they do not fit in a core's L2. One scan over several
   // documents keeps its states cached: at 32 documents the four scans take
   // 14% less time (bench/stages_bench BM_ScansBatched), and so does Extract
-  // (BM_ExtractAll). The results are the same.
+  // (BM_Extract/32 against /1). The results are the same.
   thread_local std::vector<Scratch> scratch;
   if (scratch.size() < docs.size()) scratch.resize(docs.size());
   auto each = [&](auto&& f) {

@@ -41,7 +41,7 @@ class Extractor {
   void Extract(Document& doc) const;
   // Extract of each document, the same results, faster over several small
   // documents (each scan runs over all of them in turn). Memory grows with
-  // docs.size(): callers pass a few (bench/perf.sh uses 16).
+  // docs.size(): callers pass a few (RunBatch passes up to 32).
   void ExtractAll(std::span<Document* const> docs) const;
 
   const RuleSet& rules() const { return *rules_; }

@@ -7,6 +7,8 @@
 #              FILE adds the fsyncs of a durable output), and --help
 #   memory     peak RSS of chiso extract --jobs 2 on N and on 10 x N documents
 #   stages     bench/stages_bench: each stage's MB/s on 400 generated documents
+#   bound      from those: the ratio --jobs 1 could reach at most if only the
+#              stages every record needs ran (see the end of this script)
 #
 # Usage: bench/perf.sh [--docs N] [--full] [--build DIR] [--rounds R]
 #   default N = 2,000 (a quick look); --full (as CI runs it): N = 20,000 and the
@@ -127,5 +129,22 @@ if [ -x "$stages" ]; then
   min_time=0.2; [ "$full" = 1 ] && min_time=2
   "$stages" --benchmark_min_time=$min_time --benchmark_format=csv 2>/dev/null |
     awk -F, '$1 ~ /^"BM_/ { gsub(/"|BM_/, "", $1)
-      printf "stage %-16s %8.1f MB/s  %8.0f docs/s\n", $1, $6 / 1e6, $7 }' | tee -a "$build/perf.txt"
+      printf "stage %-16s %8.1f MB/s  %8.0f docs/s\n", $1, $6 / 1e6, $7 }' | tee "$work/stages.txt" | tee -a "$build/perf.txt"
+  # The most --jobs 1 could reach if only the stages every record needs ran
+  # (sentences, gazetteer, locating the rules' matches, validation,
+  # emission) and context words, years, captures, attribution, hashing and
+  # writing cost nothing; reading + normalizing are taken at the floor's own
+  # cost (its time minus its set pass). Time per MB adds up.
+  awk -v by="$bytes" -v f="$floor_s" '
+    $1 == "stage" { mbs[$2] = $3 }
+    END {
+      need = "Sentences Gazetteer RuleMatches Validate Emit"
+      n = split(need, st, " ")
+      if (!(("FloorSet") in mbs)) exit
+      floor_mbs = by / f / 1e6
+      t = 1 / floor_mbs - 1 / mbs["FloorSet"]
+      for (i = 1; i <= n; ++i) { if (!(st[i] in mbs)) exit; t += 1 / mbs[st[i]] }
+      printf "bound: floor-cost reading + normalizing, then only %s: %.1f MB/s = at most %.2f x floor\n",
+        need, 1 / t, (1 / t) / floor_mbs
+    }' "$work/stages.txt" | tee -a "$build/perf.txt"
 fi

@@ -10,6 +10,11 @@
 //   Lexicon         Lexicon::FindWords + FindYears (context words, years)
 //   RuleScan        RuleSet::Match (the RE2::Set pass and the rules' captures)
 //   FloorSet        bench/floor.cc's RE2::Set pass alone, on the same text
+//   RuleStarts      one RE2 of all the rules' patterns, finding each offset
+//                   where some rule matches (what RuleScan's single pass
+//                   stops at), without asking which rule or reading captures
+//   RuleMatches     the same RE2 finding its leftmost matches, one after
+//                   another: the least RE2 work that locates the figures
 //   ScansBatched/k  the four scans of Extract (gazetteer, words, years,
 //                   rules), each over k documents in turn: at k = 1 the
 //                   scans' automata evict each other from the cache
@@ -199,6 +204,52 @@ void BM_FloorSet(benchmark::State& state) {
   Count(state);
 }
 
+// The rules' patterns as one alternation, compiled as RuleSet compiles them.
+std::unique_ptr<RE2> RuleAlternation() {
+  std::string alternation;
+  for (const auto& r : Get().pipeline->extractor().rules().rules()) {
+    if (!alternation.empty()) alternation += '|';
+    alternation += "(?:" + r->full_pattern + ")";
+  }
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  return std::make_unique<RE2>(alternation, opts);
+}
+
+// Where RuleScan's single pass stops: each offset where some rule matches
+// (the next search starts one byte past the last start, as MultiScanner's).
+// With `overlap` false the next search starts at the last match's end.
+void RuleLocations(benchmark::State& state, bool overlap) {
+  const std::unique_ptr<RE2> any = RuleAlternation();
+  if (!any->ok()) {
+    state.SkipWithError(any->error().c_str());
+    return;
+  }
+  int64_t found_total = 0;
+  for (auto _ : state) {
+    for (const Document& d : Get().split) {
+      const std::string_view t = d.text;
+      size_t at = 0;
+      re2::StringPiece found;
+      while (at < t.size() && any->Match(t, at, t.size(), RE2::UNANCHORED, &found, 1)) {
+        const size_t start = static_cast<size_t>(found.data() - t.data());
+        at = overlap ? start + 1 : std::max(start + found.size(), start + 1);
+        ++found_total;
+      }
+    }
+  }
+  // A label, not a counter: the CSV reporter wants every counter in every run.
+  char label[48];
+  std::snprintf(label, sizeof label, "%.1f per document",
+                static_cast<double>(found_total) / static_cast<double>(state.iterations()) /
+                    static_cast<double>(Get().split.size()));
+  state.SetLabel(label);
+  Count(state);
+}
+void BM_RuleStarts(benchmark::State& state) { RuleLocations(state, true); }
+void BM_RuleMatches(benchmark::State& state) { RuleLocations(state, false); }
+
 // Extract's four scans, each over k documents before the next scan starts.
 void BM_ScansBatched(benchmark::State& state) {
   const auto& ex = Get().pipeline->extractor();
@@ -301,6 +352,8 @@ BENCHMARK(BM_Gazetteer)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Lexicon)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RuleScan)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FloorSet)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RuleStarts)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RuleMatches)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ScansBatched)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Extract)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Validate)->Unit(benchmark::kMillisecond);

@@ -20,6 +20,7 @@
 //                   scans' automata evict each other from the cache
 //   Extract/k       Extractor::ExtractAll, k documents at a time (k = 1 is
 //                   Extract): the scans above + attribution
+//   Attribute       Extractor::Attribute alone, on scans made beforehand
 //   Validate        Validator::Validate (hard, schema and soft checks)
 //   Emit            AppendJsonLine (one JSON line)
 //   Pipeline/k      Pipeline::ProcessAll, k documents at a time (k = 1 is
@@ -289,6 +290,22 @@ void BM_Extract(benchmark::State& state) {
   Count(state);
 }
 
+// Attribution alone (Extractor::Attribute) on scans made once, outside the
+// timing: turning candidates and mentions into the documents' figures.
+void BM_Attribute(benchmark::State& state) {
+  std::vector<Document> docs = Get().split;
+  std::vector<Document*> all;
+  for (Document& d : docs) all.push_back(&d);
+  const chiso::Extractor& ex = Get().pipeline->extractor();
+  chiso::Extractor::Scans scans;
+  ex.Scan(all, &scans);
+  for (auto _ : state) {
+    ex.Attribute(all, scans);
+    benchmark::DoNotOptimize(all.back()->figures.data());
+  }
+  Count(state);
+}
+
 void BM_Validate(benchmark::State& state) {
   Document d;
   for (auto _ : state) {
@@ -356,6 +373,7 @@ BENCHMARK(BM_RuleStarts)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RuleMatches)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ScansBatched)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Extract)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Attribute)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Validate)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Emit)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Pipeline)->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond);

@@ -438,6 +438,23 @@ void Extractor::ExtractAll(std::span<Document* const> docs) const {
   // 14% less time (bench/stages_bench BM_ScansBatched), and so does Extract
   // (BM_Extract/32 against /1). The results are the same.
   thread_local std::vector<Scratch> scratch;
+  ScanAll(docs, scratch);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    if (!docs[i]->failed()) Attribute(*docs[i], scratch[i]);
+  }
+  // Buffers grow with the document (the folded text and its offsets are 5
+  // bytes a byte, candidates ~600 bytes each) and a slot keeps them for the
+  // next group: a slot a big document grew is freed, else each of the 32
+  // could end up holding the biggest document it ever served.
+  constexpr size_t kKeepBytes = 16 << 10;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    // Moved out, not assigned over: a string assigned a short one keeps
+    // its own buffer.
+    if (docs[i]->text.size() > kKeepBytes) Scratch spent = std::move(scratch[i]);
+  }
+}
+
+void Extractor::ScanAll(std::span<Document* const> docs, std::vector<Scratch>& scratch) const {
   if (scratch.size() < docs.size()) scratch.resize(docs.size());
   auto each = [&](auto&& f) {
     for (size_t i = 0; i < docs.size(); ++i) {
@@ -455,20 +472,27 @@ void Extractor::ExtractAll(std::span<Document* const> docs) const {
     x.candidates.clear();
     rules_->Match(x.scan, &x.candidates);
   });
-  each([&](Document& doc, Scratch& x) { Attribute(doc, x); });
-  // Buffers grow with the document (the folded text and its offsets are 5
-  // bytes a byte, candidates ~600 bytes each) and a slot keeps them for the
-  // next group: a slot a big document grew is freed, else each of the 32
-  // could end up holding the biggest document it ever served.
-  constexpr size_t kKeepBytes = 16 << 10;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    // Moved out, not assigned over: a string assigned a short one keeps
-    // its own buffer.
-    if (docs[i]->text.size() > kKeepBytes) Scratch spent = std::move(scratch[i]);
+}
+
+Extractor::Scans::Scans() = default;
+Extractor::Scans::~Scans() = default;
+Extractor::Scans::Scans(Scans&&) noexcept = default;
+Extractor::Scans& Extractor::Scans::operator=(Scans&&) noexcept = default;
+
+void Extractor::Scan(std::span<Document* const> docs, Scans* scans) const {
+  scans->slots_.clear();
+  ScanAll(docs, scans->slots_);
+}
+
+void Extractor::Attribute(std::span<Document* const> docs, const Scans& scans) const {
+  for (size_t i = 0; i < docs.size() && i < scans.slots_.size(); ++i) {
+    if (docs[i]->failed()) continue;
+    docs[i]->figures.clear();
+    Attribute(*docs[i], scans.slots_[i]);
   }
 }
 
-void Extractor::Attribute(Document& doc, Scratch& x) const {
+void Extractor::Attribute(Document& doc, const Scratch& x) const {
   const std::string_view text = doc.text;
   const size_t content_end = ContentEnd(doc);
 

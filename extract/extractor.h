@@ -18,6 +18,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/document.h"
 #include "core/status.h"
@@ -29,6 +30,8 @@ class Lexicon;
 class RuleSet;
 
 class Extractor {
+  struct Scratch;  // per document, the scans' results
+
  public:
   // Loads and compiles all data under `data_dir`; fails with the file, the
   // rule or line, and the reason.
@@ -44,14 +47,33 @@ class Extractor {
   // docs.size(): callers pass a few (RunBatch passes up to 32).
   void ExtractAll(std::span<Document* const> docs) const;
 
+  // ExtractAll's two halves, so that each can be timed on its own
+  // (bench/stages_bench): Scan runs the four scans (gazetteer, context
+  // words, years, rules) of each document into `scans`, one slot each;
+  // Attribute turns them into each document's figures (cleared first) and
+  // only reads `scans`, so it may run again. Scan + Attribute is ExtractAll.
+  class Scans {
+   public:
+    Scans();
+    ~Scans();
+    Scans(Scans&&) noexcept;
+    Scans& operator=(Scans&&) noexcept;
+
+   private:
+    friend class Extractor;
+    std::vector<Scratch> slots_;
+  };
+  void Scan(std::span<Document* const> docs, Scans* scans) const;
+  void Attribute(std::span<Document* const> docs, const Scans& scans) const;
+
   const RuleSet& rules() const { return *rules_; }
   const Gazetteer& gazetteer() const { return *gazetteer_; }
   const Lexicon& lexicon() const { return *lexicon_; }
 
  private:
-  struct Scratch;
   Extractor();
-  void Attribute(Document& doc, Scratch& x) const;
+  void ScanAll(std::span<Document* const> docs, std::vector<Scratch>& scratch) const;
+  void Attribute(Document& doc, const Scratch& x) const;
   std::unique_ptr<RuleSet> rules_;
   std::unique_ptr<Gazetteer> gazetteer_;
   std::unique_ptr<Lexicon> lexicon_;

@@ -2,11 +2,13 @@
 // replace, on generated documents and on adversarial strings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/document.h"
 #include "corpus/gen/generator.h"
 
 namespace chiso::extractor_testing {
@@ -14,6 +16,8 @@ size_t CountWordsPlain(std::string_view s, size_t limit);
 size_t CountWordsFast(std::string_view s, size_t limit);
 std::string FindDatePlain(std::string_view head);
 std::string FindDateFast(std::string_view head);
+long LowerBoundIndex(const std::vector<Span>& spans, size_t pos);
+long LastBeforeIndex(const std::vector<Span>& spans, const std::vector<bool>& accept, size_t lo, size_t hi);
 }  // namespace chiso::extractor_testing
 
 namespace chiso {
@@ -23,6 +27,8 @@ using extractor_testing::CountWordsFast;
 using extractor_testing::CountWordsPlain;
 using extractor_testing::FindDateFast;
 using extractor_testing::FindDatePlain;
+using extractor_testing::LastBeforeIndex;
+using extractor_testing::LowerBoundIndex;
 
 void ExpectSameCounts(std::string_view s) {
   for (size_t limit : {size_t{0}, size_t{1}, size_t{5}, size_t{6}, size_t{45}, size_t{46}, size_t{1000}}) {
@@ -110,6 +116,56 @@ TEST(ExtractorInternals, FindDateFastMatchesPlain) {
     }
   }
   EXPECT_GT(found, 100u);
+}
+
+// Attribution's searches (branch-free lower bound; LastBefore with one search)
+// against std::lower_bound and the two-search LastBefore, on every query over
+// sorted spans with repeated starts, empty and nested spans.
+TEST(ExtractorInternals, MentionSearchesMatchThePlainOnes) {
+  uint64_t state = 7;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  size_t checked = 0;
+  for (size_t n = 0; n <= 40; ++n) {
+    for (int trial = 0; trial < 6; ++trial) {
+      std::vector<Span> spans;
+      size_t begin = next() % 3;
+      for (size_t i = 0; i < n; ++i) {
+        begin += next() % 3;  // repeats when 0
+        spans.push_back({begin, begin + next() % 6});
+      }
+      std::vector<bool> accept(n);
+      for (size_t i = 0; i < n; ++i) accept[i] = next() % 3 == 0 || trial == 0;
+      const size_t top = begin + 8;
+      for (size_t pos = 0; pos <= top; ++pos) {
+        const long want = std::lower_bound(spans.begin(), spans.end(), pos,
+                                           [](const Span& s, size_t p) { return s.begin < p; }) -
+                          spans.begin();
+        ASSERT_EQ(LowerBoundIndex(spans, pos), want) << "n " << n << " pos " << pos;
+      }
+      for (size_t lo = 0; lo <= top; ++lo) {
+        for (size_t hi = 0; hi <= top; ++hi) {
+          long want = -1;  // the two-search form it replaced
+          if (lo < hi) {
+            auto lb = [&](size_t p) {
+              return std::lower_bound(spans.begin(), spans.end(), p,
+                                      [](const Span& s, size_t q) { return s.begin < q; });
+            };
+            auto first = lb(lo), it = lb(hi);
+            while (it != first) {
+              --it;
+              if (it->end <= hi && accept[it - spans.begin()]) { want = it - spans.begin(); break; }
+            }
+          }
+          ASSERT_EQ(LastBeforeIndex(spans, accept, lo, hi), want) << "n " << n << " lo " << lo << " hi " << hi;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 100000u);
 }
 
 }  // namespace

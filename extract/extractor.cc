@@ -1260,8 +1260,8 @@ void ReadTables(Document& doc, const std::vector<EntityRef>& ents_in, const std:
 
 }  // namespace chiso
 
-// For tests/extractor_internals_test.cc: the fast word count against the
-// plain one.
+// For tests/extractor_internals_test.cc: the fast word count, date search
+// and mention searches against the plain ones.
 namespace chiso::extractor_testing {
 // LowerBound and LastBefore over mentions with these spans (sorted by
 // begin); LastBefore accepts the mentions `accept` marks. Indices; -1: none.

@@ -52,6 +52,7 @@ class Extractor {
   // words, years, rules) of each document into `scans`, one slot each;
   // Attribute turns them into each document's figures (cleared first) and
   // only reads `scans`, so it may run again. Scan + Attribute is ExtractAll.
+  // REQUIRES: Attribute gets the documents Scan got, in the same order.
   class Scans {
    public:
     Scans();

@@ -10,11 +10,12 @@
 //   Lexicon         Lexicon::FindWords + FindYears (context words, years)
 //   RuleScan        RuleSet::Match (the RE2::Set pass and the rules' captures)
 //   FloorSet        bench/floor.cc's RE2::Set pass alone, on the same text
-//   RuleStarts      one RE2 of all the rules' patterns, finding each offset
-//                   where some rule matches (what RuleScan's single pass
-//                   stops at), without asking which rule or reading captures
-//   RuleMatches     the same RE2 finding its leftmost matches, one after
-//                   another: the least RE2 work that locates the figures
+//   RuleStarts      RuleSet's scanner finding each offset where some rule
+//                   matches (what RuleScan's single pass stops at), without
+//                   asking which rule or reading captures
+//   RuleMatches     its one RE2 of all the rules' patterns finding leftmost
+//                   matches, one after another: the least RE2 work that
+//                   locates the figures
 //   ScansBatched/k  the four scans of Extract (gazetteer, words, years,
 //                   rules), each over k documents in turn: at k = 1 the
 //                   scans' automata evict each other from the cache
@@ -44,6 +45,7 @@
 #include "extract/extractor.h"
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
+#include "extract/multi_scan.h"
 #include "extract/rules.h"
 #include "extract/scan_text.h"
 #include "normalize/decode.h"
@@ -205,37 +207,30 @@ void BM_FloorSet(benchmark::State& state) {
   Count(state);
 }
 
-// The rules' patterns as one alternation, compiled as RuleSet compiles them.
-std::unique_ptr<RE2> RuleAlternation() {
-  std::string alternation;
-  for (const auto& r : Get().pipeline->extractor().rules().rules()) {
-    if (!alternation.empty()) alternation += '|';
-    alternation += "(?:" + r->full_pattern + ")";
-  }
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(64 << 20);
-  return std::make_unique<RE2>(alternation, opts);
-}
-
-// Where RuleScan's single pass stops: each offset where some rule matches
-// (the next search starts one byte past the last start, as MultiScanner's).
-// With `overlap` false the next search starts at the last match's end.
+// Where RuleScan's single pass stops, with RuleSet's own scanner: each
+// offset where some rule matches (MultiScanner::Next, the next search one
+// byte past the last start). With `overlap` false, its alternation finds
+// leftmost matches one after another (the next search at the last end).
 void RuleLocations(benchmark::State& state, bool overlap) {
-  const std::unique_ptr<RE2> any = RuleAlternation();
-  if (!any->ok()) {
-    state.SkipWithError(any->error().c_str());
+  const chiso::MultiScanner* scanner = Get().pipeline->extractor().rules().Scanner();
+  if (scanner == nullptr) {
+    state.SkipWithError("the rule scanner did not compile");
     return;
   }
+  const RE2& any = scanner->alternation();
   int64_t found_total = 0;
   for (auto _ : state) {
     for (const Document& d : Get().split) {
       const std::string_view t = d.text;
-      size_t at = 0;
+      size_t at = 0, start = 0;
+      if (overlap) {
+        while (scanner->Next(t, &at, &start)) ++found_total;
+        continue;
+      }
       re2::StringPiece found;
-      while (at < t.size() && any->Match(t, at, t.size(), RE2::UNANCHORED, &found, 1)) {
-        const size_t start = static_cast<size_t>(found.data() - t.data());
-        at = overlap ? start + 1 : std::max(start + found.size(), start + 1);
+      while (at < t.size() && any.Match(t, at, t.size(), RE2::UNANCHORED, &found, 1)) {
+        start = static_cast<size_t>(found.data() - t.data());
+        at = std::max(start + found.size(), start + 1);
         ++found_total;
       }
     }

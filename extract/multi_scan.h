@@ -38,6 +38,12 @@ class MultiScanner {
   bool ok() const { return ok_; }
   size_t size() const { return size_; }
 
+  // The next offset >= *at where some pattern matches, into *start;
+  // *at moves one byte past it. Scan's walk, without asking which patterns.
+  bool Next(std::string_view text, size_t* at, size_t* start) const;
+  // The one alternation of all the patterns that Next runs.
+  const RE2& alternation() const { return *any_; }
+
   // Walks `text` in order, calling visit(offset, hits) at each offset where
   // some pattern matches, with the indices of the patterns that match
   // anchored there, ascending. At offset 0 (no byte before it for the set to
@@ -56,9 +62,6 @@ class MultiScanner {
   }
 
  private:
-  // The next offset >= *at where some pattern matches, into *start;
-  // *at moves past it.
-  bool Next(std::string_view text, size_t* at, size_t* start) const;
   bool HitsAt(std::string_view text, size_t start, std::vector<int>* hits) const;
 
   size_t size_ = 0;

@@ -515,6 +515,8 @@ Status RuleSet::Load(const std::string& dir, std::unique_ptr<RuleSet>* out) {
   return Status::OK();
 }
 
+const MultiScanner* RuleSet::Scanner() const { return impl_->ScannerFor(false, rules_, true); }
+
 Status RuleSet::CompileAll() const {
   for (size_t i = 0; i < rules_.size(); ++i) {
     const Rule& rule = Compiled(*rules_[i]);

@@ -50,6 +50,8 @@ class StringPiece;
 
 namespace chiso {
 
+class MultiScanner;
+
 // What attribution must find for a candidate to become a figure.
 enum class Requirement { kIndicator, kObject, kSubject };
 
@@ -135,6 +137,11 @@ class RuleSet {
   // compile on first use; this compiles them all now and reports a bad one.
   // Tests call it, so a pattern RE2 rejects cannot ship.
   Status CompileAll() const;
+
+  // The single pass's scanner over the rules' patterns as written (Match's
+  // kSinglePass), compiled now if no document has needed it yet; nullptr if
+  // it failed to compile. For benchmarks that time its parts.
+  const MultiScanner* Scanner() const;
 
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
   const Rule* Find(std::string_view id) const;

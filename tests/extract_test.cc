@@ -508,6 +508,19 @@ TEST(RuleMatching, MatchAtTheStartAndAcrossALineBreak) {
 }
 
 
+// A document taken through the stages before extraction, as Pipeline does.
+Document ReadyToExtract(std::string bytes, std::string id = "t.txt") {
+  Document d;
+  d.id = std::move(id);
+  d.bytes = std::move(bytes);
+  Decode(d);
+  NormalizeText(d);
+  RejoinSplitSyllables(d);
+  Status st;
+  SentenceSplitter::Create(&st)->Split(d);
+  return d;
+}
+
 // ExtractAll keeps a scratch slot per document of a group; each grows with
 // the document it served (its folded text and offsets alone are 5 bytes a
 // byte). A slot a big document grew is freed once the group is done, else
@@ -516,16 +529,6 @@ TEST(RuleMatching, MatchAtTheStartAndAcrossALineBreak) {
 // second slot, after a group with the same two documents the other way
 // round warmed the single buffers and the automata.
 TEST(ExtractMemory, ASlotABigDocumentGrewIsFreed) {
-  auto prepare = [](const std::string& text) {
-    Document d;
-    d.bytes = text;
-    Decode(d);
-    NormalizeText(d);
-    RejoinSplitSyllables(d);
-    Status st;
-    SentenceSplitter::Create(&st)->Split(d);
-    return d;
-  };
   std::string big;
   while (big.size() < (2u << 20)) {
     big += "Chi so cai cach hanh chinh (PAR INDEX) nam 2021 cua tinh Ha Giang dat 83,87%, tang 3 bac.\n\n";
@@ -533,7 +536,7 @@ TEST(ExtractMemory, ASlotABigDocumentGrewIsFreed) {
   const Extractor& ex = testing_support::SharedPipeline().extractor();
   size_t kept = 0, figures = 0;
   std::thread([&] {
-    Document warm = prepare(big), small = prepare("Năm 2023, tỉnh Bắc Giang đạt 89,12%.\n"), doc = warm,
+    Document warm = ReadyToExtract(big), small = ReadyToExtract("Năm 2023, tỉnh Bắc Giang đạt 89,12%.\n"), doc = warm,
              small_warm = small;
     Document* first[] = {&warm, &small_warm};  // the big one in the first slot
     ex.ExtractAll(first);
@@ -559,15 +562,7 @@ TEST(ExtractHalves, ScanThenAttributeIsExtractAll) {
     for (const auto& e : std::filesystem::directory_iterator(std::string(CHISO_SOURCE_DIR) + sub)) {
       if (e.path().extension() != ".txt") continue;
       std::ifstream in(e.path(), std::ios::binary);
-      Document d;
-      d.id = e.path().filename().string();
-      d.bytes.assign(std::istreambuf_iterator<char>(in), {});
-      Decode(d);
-      NormalizeText(d);
-      RejoinSplitSyllables(d);
-      Status st;
-      SentenceSplitter::Create(&st)->Split(d);
-      docs.push_back(std::move(d));
+      docs.push_back(ReadyToExtract(std::string(std::istreambuf_iterator<char>(in), {}), e.path().filename().string()));
     }
   }
   ASSERT_GT(docs.size(), 40u);

@@ -103,7 +103,7 @@ rss() {  # DIR -> peak RSS in MB of extract --jobs 2
   awk '{ printf "%.1f", $1 / 1024 }' "$work/rss"
 }
 # Peak RSS of one run moves with thread timing (at 100,000 documents 27.7 to
-# 30.2 MB over 17 runs of one binary): the memory check takes three runs at
+# 30.2 MB over 25 runs of one build): the memory check takes three runs at
 # each size, compares their medians and prints all of them.
 rss3() {  # DIR -> "r1 r2 r3" sorted
   local a b c
